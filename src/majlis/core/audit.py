@@ -1,0 +1,44 @@
+"""The audit log: every state change and every access to personal data writes one entry."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.db import models
+from django.http import HttpRequest
+
+from .models import AuditEntry
+
+
+def client_ip(request: HttpRequest | None) -> str | None:
+    if request is None:
+        return None
+    # REMOTE_ADDR is what the WSGI server saw; a reverse proxy must be configured to set it.
+    return request.META.get("REMOTE_ADDR") or None
+
+
+def record(
+    action: str,
+    *,
+    actor: Any = None,
+    obj: models.Model | None = None,
+    event_slug: str = "",
+    reason: str = "",
+    request: HttpRequest | None = None,
+    **data: Any,
+) -> AuditEntry:
+    if actor is None and request is not None:
+        actor = request.user
+    user = actor if getattr(actor, "is_authenticated", False) else None
+    return AuditEntry.objects.create(
+        actor=user,
+        actor_label=(user.get_username() if user else str(actor or "system"))[:200],
+        action=action,
+        object_type=obj._meta.label if obj is not None else "",
+        object_id=str(obj.pk) if obj is not None else "",
+        object_repr=str(obj)[:300] if obj is not None else "",
+        event_slug=event_slug,
+        reason=reason,
+        data=data,
+        ip_address=client_ip(request),
+    )

@@ -1,0 +1,27 @@
+from django.conf.urls.i18n import i18n_patterns
+from django.urls import include, path
+
+from majlis.api import api
+from majlis.core import views as core_views
+from majlis.core.admin_site import admin_site
+from majlis.events import views as event_views
+
+urlpatterns = [
+    path("", core_views.root_redirect, name="root"),
+    path("healthz", core_views.healthz, name="healthz"),
+    path("logos/<int:pk>/", event_views.organisation_logo, name="organisation-logo"),
+    path("admin/", admin_site.urls),
+    path("api/v1/", api.urls),
+]
+
+urlpatterns += i18n_patterns(
+    path("", core_views.platform_home, name="platform-home"),
+    path("account/", include("majlis.core.urls_account")),
+    path("<slug:event>/", include("majlis.events.urls")),
+    prefix_default_language=True,
+)
+
+handler400 = "majlis.core.views.bad_request"
+handler403 = "majlis.core.views.permission_denied"
+handler404 = "majlis.core.views.page_not_found"
+handler500 = "majlis.core.views.server_error"

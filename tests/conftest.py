@@ -1,0 +1,58 @@
+from __future__ import annotations
+
+import os
+import shutil
+import tempfile
+from pathlib import Path
+
+import pytest
+
+# Each test run gets its own var/ folder so that tests never touch a developer's demo data.
+_VAR = tempfile.mkdtemp(prefix="majlis-test-var-")
+os.environ.setdefault("MAJLIS_VAR_DIR", _VAR)
+os.environ.setdefault("MAJLIS_ENV", "test")
+
+SHARED_DIR = Path(__file__).resolve().parents[2] / "shared"
+IN_CI = os.environ.get("CI", "").lower() in {"1", "true", "yes"}
+
+
+def require(condition: bool, reason: str) -> None:
+    """Skip a test whose tool is missing on a developer's machine; under CI=true, fail instead."""
+    if condition:
+        return
+    if IN_CI:
+        pytest.fail(f"CI needs this: {reason}", pytrace=False)
+    pytest.skip(reason)
+
+
+def pytest_sessionfinish(session: pytest.Session, exitstatus: int) -> None:
+    shutil.rmtree(_VAR, ignore_errors=True)
+
+
+@pytest.fixture(autouse=True)
+def _media_root(settings, tmp_path):
+    settings.MEDIA_ROOT = tmp_path / "files"
+    settings.STORAGES = {
+        **settings.STORAGES,
+        "default": {
+            "BACKEND": "django.core.files.storage.FileSystemStorage",
+            "OPTIONS": {"location": tmp_path / "files"},
+        },
+    }
+    settings.MAJLIS_OUTBOX_DIR = tmp_path / "outbox"
+
+
+@pytest.fixture
+def shared_dir() -> Path:
+    require(SHARED_DIR.is_dir(), f"the shared reference folder {SHARED_DIR} is absent")
+    return SHARED_DIR
+
+
+@pytest.fixture
+def on_postgresql(db):
+    from django.db import connection
+
+    if connection.vendor != "postgresql":
+        # Not a missing tool: `.ci/run` runs the whole suite a second time on PostgreSQL.
+        pytest.skip("needs PostgreSQL: runs in the DATABASE_URL=postgres://… pass")
+    return connection
