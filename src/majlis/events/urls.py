@@ -1,4 +1,4 @@
-from django.urls import path
+from django.urls import include, path
 
 from . import views
 
@@ -12,4 +12,5 @@ urlpatterns = [
     path("documents/<slug:slug>/<str:file_language>/", views.document_file, name="document-file"),
     path("contacts/", views.contacts, name="contacts"),
     path("background/", views.background, name="background"),
+    path("", include("majlis.programme.urls")),
 ]

@@ -1,0 +1,50 @@
+"""Protocol order of speakers within a session (DOMAIN.md §5).
+
+Rank first (Heads of State before ministers before officials), then states before organisations
+of the same rank, then the time the request to speak was registered. A manual position set by an
+organiser wins over all of that; it is recorded (who, when, why) and shown to organisers.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Sequence
+from datetime import datetime
+from typing import Protocol
+
+UNRANKED = 1_000
+_LATEST = datetime.max.replace(tzinfo=None)
+
+
+class Speaking(Protocol):
+    manual_position: int | None
+    requested_at: datetime | None
+    pk: int | None
+
+    @property
+    def person(self): ...  # type: ignore[no-untyped-def]
+
+
+def protocol_key(appearance: Speaking) -> tuple[int, int, float, int]:
+    person = appearance.person
+    rank = person.protocol_rank if person.protocol_rank is not None else UNRANKED
+    state_first = 0 if person.represents_state else 1
+    requested = appearance.requested_at.timestamp() if appearance.requested_at else float("inf")
+    return (rank, state_first, requested, appearance.pk or 0)
+
+
+def protocol_order(appearances: Iterable[Speaking]) -> list[Speaking]:
+    """Order by protocol, then move manually placed speakers to their positions (1-based)."""
+    automatic = sorted((a for a in appearances if a.manual_position is None), key=protocol_key)
+    manual = sorted(
+        (a for a in appearances if a.manual_position is not None),
+        key=lambda a: (a.manual_position, protocol_key(a)),
+    )
+    ordered: list[Speaking] = list(automatic)
+    for appearance in manual:
+        index = min(max(appearance.manual_position - 1, 0), len(ordered))  # type: ignore[operator]
+        ordered.insert(index, appearance)
+    return ordered
+
+
+def is_overridden(ordered: Sequence[Speaking]) -> bool:
+    return any(a.manual_position is not None for a in ordered)

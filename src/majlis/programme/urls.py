@@ -1,0 +1,11 @@
+"""Programme URLs, under /<lang>/<event>/ (see majlis.events.urls)."""
+
+from django.urls import include, path
+
+app_name = "programme"
+
+urlpatterns = [
+    path("", include("majlis.programme.urls_public")),
+    path("", include("majlis.programme.urls_exports")),
+    path("manage/", include("majlis.programme.urls_manage")),
+]
