@@ -14,5 +14,7 @@ class LoginView(auth_views.LoginView):
 
 @login_required
 def account_home(request: HttpRequest) -> HttpResponse:
-    roles = request.user.event_roles.select_related("event", "organisation").order_by("event__start_date")
+    roles = request.user.event_roles.select_related("event", "organisation").order_by(
+        "-event__start_date", "event_id", "role"
+    )
     return render(request, "core/account_home.html", {"roles": roles})

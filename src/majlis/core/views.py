@@ -1,11 +1,15 @@
 from __future__ import annotations
 
+import logging
+
 from django.db import connection
-from django.http import HttpRequest, HttpResponse, JsonResponse
+from django.http import HttpRequest, HttpResponse, HttpResponseServerError, JsonResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import get_language_from_request
 
 from majlis.core.permissions import public
+
+logger = logging.getLogger(__name__)
 
 
 @public
@@ -24,7 +28,7 @@ def healthz(request: HttpRequest) -> HttpResponse:
 def platform_home(request: HttpRequest) -> HttpResponse:
     from majlis.events.models import Event
 
-    events = Event.objects.public().select_related("series")
+    events = Event.objects.public().select_related("series", "venue").order_by("-start_date", "id")
     return render(request, "core/platform_home.html", {"events": events})
 
 
@@ -41,4 +45,11 @@ def page_not_found(request: HttpRequest, exception: Exception | None = None) -> 
 
 
 def server_error(request: HttpRequest) -> HttpResponse:
-    return render(request, "core/error.html", {"status": 500}, status=500)
+    try:
+        return render(request, "core/error.html", {"status": 500}, status=500)
+    except Exception:  # the page itself failed (e.g. the database is down): say so plainly
+        logger.exception("The error page could not be rendered.")
+        return HttpResponseServerError(
+            "<!doctype html><title>Server error</title><h1>Server error</h1>"
+            "<p>Something went wrong on our side. Please try again later.</p>"
+        )

@@ -58,7 +58,11 @@ class Milestone(models.Model):
     title = models.CharField(_("title"), max_length=400)  # per language
     description = models.TextField(_("description"), blank=True)  # per language
     event = models.ForeignKey(
-        "Event", verbose_name=_("conference on this platform"), null=True, blank=True, on_delete=models.SET_NULL,
+        "Event",
+        verbose_name=_("conference on this platform"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
         related_name="milestones",
     )
 
@@ -198,11 +202,16 @@ class Organisation(TimeStampedModel):
     acronym = models.CharField(_("acronym"), max_length=30, blank=True)  # per language
     kind = models.CharField(_("kind"), max_length=12, choices=Kind.choices)
     country = models.CharField(
-        _("country"), max_length=2, blank=True, validators=[country_code_validator],
+        _("country"),
+        max_length=2,
+        blank=True,
+        validators=[country_code_validator],
         help_text=_("Leave empty for international organisations."),
     )
     logo = models.FileField(
-        _("logo"), upload_to="logos/", blank=True,
+        _("logo"),
+        upload_to="logos/",
+        blank=True,
         validators=[FileExtensionValidator(["svg", "png", "jpg", "jpeg"])],
         help_text=_("SVG, PNG or JPEG, at most 1 MB."),
     )
@@ -230,7 +239,9 @@ class EventOrganisation(models.Model):
         PARTNER = "partner", _("partner")
         SIDE_EVENT_ORGANISER = "side_event_organiser", _("side-event organiser")
 
-    event = models.ForeignKey(Event, verbose_name=_("event"), on_delete=models.CASCADE, related_name="organisation_roles")
+    event = models.ForeignKey(
+        Event, verbose_name=_("event"), on_delete=models.CASCADE, related_name="organisation_roles"
+    )
     organisation = models.ForeignKey(
         Organisation, verbose_name=_("organisation"), on_delete=models.CASCADE, related_name="event_roles"
     )
@@ -325,7 +336,8 @@ class DocumentFile(models.Model):
     document = models.ForeignKey(Document, verbose_name=_("document"), on_delete=models.CASCADE, related_name="files")
     language = models.CharField(_("language"), max_length=5, choices=LANGUAGE_CHOICES)
     file = models.FileField(
-        _("file"), upload_to=document_upload_to,
+        _("file"),
+        upload_to=document_upload_to,
         validators=[FileExtensionValidator(["pdf", "docx", "doc", "odt", "xlsx", "pptx", "txt"])],
     )
     original_name = models.CharField(_("file name"), max_length=200, blank=True)
@@ -387,7 +399,11 @@ class Contact(models.Model):
     name = models.CharField(_("name"), max_length=200)
     function = models.CharField(_("function"), max_length=200)  # per language
     organisation = models.ForeignKey(
-        Organisation, verbose_name=_("organisation"), null=True, blank=True, on_delete=models.SET_NULL,
+        Organisation,
+        verbose_name=_("organisation"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
         related_name="contacts",
     )
     email = models.EmailField(_("e-mail"))
@@ -421,7 +437,11 @@ class EventRole(models.Model):
     )
     role = models.CharField(_("role"), max_length=24, choices=Role.choices)
     organisation = models.ForeignKey(
-        Organisation, verbose_name=_("on behalf of"), null=True, blank=True, on_delete=models.SET_NULL,
+        Organisation,
+        verbose_name=_("on behalf of"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
         related_name="+",
     )
 

@@ -1,13 +1,204 @@
+"""The public site of an event: home, news, documents, contacts and background."""
+
 from __future__ import annotations
 
-from django.http import HttpRequest, HttpResponse
+import mimetypes
+import unicodedata
+from typing import Any
+from urllib.parse import quote
 
-from majlis.core.permissions import public
+from django.conf import settings
+from django.core.paginator import Paginator
+from django.http import FileResponse, Http404, HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, render
+from django.utils import timezone
+from django.utils.translation import get_language
+from django.utils.translation import gettext as _
+
+from majlis.core import audit
+from majlis.core.permissions import is_organiser, public
+
+from . import queries
+from .models import Document, DocumentFile, Event, EventOrganisation, Organisation
+
+NEWS_PER_PAGE = 10
+HOME_NEWS = 3
+HOME_DOCUMENTS = 4
+ORGANISER_ROLES = (EventOrganisation.Role.HOST, EventOrganisation.Role.CO_ORGANISER)
+
+
+def _render(request: HttpRequest, template: str, event: Event, section: str, context: dict[str, Any]) -> HttpResponse:
+    """Renders an event page; times are shown in the event's time zone."""
+    context = {"event": event, "section": section, **context}
+    context.setdefault("today", timezone.localdate())
+    with timezone.override(event.tz):
+        return render(request, template, context)
 
 
 @public
 def event_home(request: HttpRequest, event: str) -> HttpResponse:
-    raise NotImplementedError
+    ev = queries.get_visible_event(request.user, event)
+    roles = list(queries.organisation_roles(ev))
+    documents = list(queries.visible_documents(ev, request.user))
+    attendee_info = next((doc for doc in documents if doc.kind == Document.Kind.ATTENDEE_INFO), None)
+    context = {
+        "organisers": [role for role in roles if role.role in ORGANISER_ROLES],
+        "partners": [role for role in roles if role.role not in ORGANISER_ROLES],
+        "pillars": list(ev.pillars.all()),
+        "news": list(queries.published_news(ev)[:HOME_NEWS]),
+        "documents": documents[:HOME_DOCUMENTS],
+        "more_documents": len(documents) > HOME_DOCUMENTS,
+        "phase": ev.phase(),
+        "attendee_info": attendee_info,
+        "attendee_info_file": _file_for_language(attendee_info) if attendee_info else None,
+        "languages": [name for _code, name in settings.LANGUAGES],
+    }
+    return _render(request, "events/home.html", ev, "home", context)
 
 
-news_list = news_detail = document_list = document_file = contacts = background = organisation_logo = event_home
+def _file_for_language(document: Document) -> DocumentFile | None:
+    """The document's file in the visitor's language, else in English, else any."""
+    files = {file.language: file for file in document.files.all()}
+    for code in (get_language(), settings.LANGUAGE_CODE):
+        if code in files:
+            return files[code]
+    return next(iter(files.values()), None)
+
+
+@public
+def news_list(request: HttpRequest, event: str) -> HttpResponse:
+    ev = queries.get_visible_event(request.user, event)
+    page = Paginator(queries.published_news(ev), NEWS_PER_PAGE).get_page(request.GET.get("page"))
+    return _render(request, "events/news_list.html", ev, "news", {"page": page})
+
+
+@public
+def news_detail(request: HttpRequest, event: str, slug: str) -> HttpResponse:
+    ev = queries.get_visible_event(request.user, event)
+    item = get_object_or_404(ev.news, slug=slug)
+    if not item.is_published and not is_organiser(request.user, ev):
+        raise Http404("No such news item.")
+    return _render(request, "events/news_detail.html", ev, "news", {"item": item})
+
+
+def _document_filters(params: Any) -> tuple[str, str, list[str]]:
+    """The kind and language asked for; unknown values are dropped with a message saying so."""
+    kind = params.get("kind", "").strip()
+    language = params.get("language", "").strip()
+    problems = []
+    if kind and kind not in Document.Kind.values:
+        problems.append(
+            _("There is no kind of document called “%(value)s”. Documents of every kind are shown.")
+            % {"value": kind[:60]}
+        )
+        kind = ""
+    if language and language not in dict(settings.LANGUAGES):
+        problems.append(
+            _("Documents are not available in the language “%(value)s”. Documents in every language are shown.")
+            % {"value": language[:60]}
+        )
+        language = ""
+    return kind, language, problems
+
+
+@public
+def document_list(request: HttpRequest, event: str) -> HttpResponse:
+    ev = queries.get_visible_event(request.user, event)
+    kind, language, problems = _document_filters(request.GET)
+    documents = queries.visible_documents(ev, request.user)
+    if kind:
+        documents = documents.filter(kind=kind)
+    if language:
+        documents = documents.filter(files__language=language).distinct()
+    context = {
+        "documents": list(documents),
+        "kind_choices": Document.Kind.choices,
+        "language_choices": settings.LANGUAGES,
+        "selected_kind": kind,
+        "selected_language": language,
+        "filter_problems": problems,
+        "filtered": bool(kind or language),
+    }
+    return _render(request, "events/document_list.html", ev, "documents", context)
+
+
+def content_disposition(filename: str, disposition: str = "inline") -> str:
+    """RFC 6266: an ASCII ``filename`` for old clients and the exact UTF-8 name in ``filename*``."""
+    stem, dot, extension = filename.rpartition(".")
+    if not dot:
+        stem, extension = filename, ""
+
+    def ascii_part(text: str) -> str:
+        text = unicodedata.normalize("NFKD", text).encode("ascii", "ignore").decode("ascii")
+        return "".join(c if c.isalnum() or c in "-_" else "_" for c in text).strip("_")
+
+    ascii_name = ascii_part(stem) or "document"
+    if ascii_part(extension):
+        ascii_name += "." + ascii_part(extension)
+    header = f'{disposition}; filename="{ascii_name}"'
+    if ascii_name != filename:
+        header += f"; filename*=UTF-8''{quote(filename, safe='')}"
+    return header
+
+
+@public
+def document_file(request: HttpRequest, event: str, slug: str, file_language: str) -> FileResponse:
+    ev = queries.get_visible_event(request.user, event)
+    document = queries.visible_documents(ev, request.user).filter(slug=slug).first()
+    if document is None:
+        raise Http404("No such document.")
+    file = next((f for f in document.files.all() if f.language == file_language), None)
+    if file is None:
+        raise Http404("The document has no file in this language.")
+    try:
+        handle = file.file.open("rb")
+    except FileNotFoundError as exc:
+        raise Http404("The file is missing from storage.") from exc
+    name = file.original_name or file.file.name.rsplit("/", 1)[-1]
+    content_type = file.content_type or mimetypes.guess_type(name)[0] or "application/octet-stream"
+    response = FileResponse(handle, content_type=content_type)
+    response["Content-Disposition"] = content_disposition(name)
+    response["X-Content-Type-Options"] = "nosniff"
+    if document.is_public and document.published_on and document.published_on <= timezone.localdate():
+        response["Cache-Control"] = "public, max-age=3600"
+    else:
+        response["Cache-Control"] = "private, no-store"
+    if not document.is_public:
+        audit.record("document.download", request=request, obj=file, event_slug=ev.slug, language=file.language)
+    return response
+
+
+@public
+def contacts(request: HttpRequest, event: str) -> HttpResponse:
+    ev = queries.get_visible_event(request.user, event)
+    people = ev.contacts.select_related("organisation").order_by("position", "id")
+    return _render(request, "events/contacts.html", ev, "contacts", {"contacts": list(people)})
+
+
+@public
+def background(request: HttpRequest, event: str) -> HttpResponse:
+    ev = queries.get_visible_event(request.user, event)
+    milestones = list(ev.series.milestones.order_by("date", "id")) if ev.series else []
+    return _render(request, "events/background.html", ev, "background", {"milestones": milestones})
+
+
+LOGO_CONTENT_TYPES = {"svg": "image/svg+xml", "png": "image/png", "jpg": "image/jpeg", "jpeg": "image/jpeg"}
+
+
+@public
+def organisation_logo(request: HttpRequest, pk: int) -> FileResponse:
+    organisation = get_object_or_404(Organisation, pk=pk)
+    if not organisation.logo:
+        raise Http404("The organisation has no logo.")
+    extension = organisation.logo.name.rsplit(".", 1)[-1].lower()
+    try:
+        handle = organisation.logo.open("rb")
+    except FileNotFoundError as exc:
+        raise Http404("The logo is missing from storage.") from exc
+    content_type = LOGO_CONTENT_TYPES.get(extension) or mimetypes.guess_type(organisation.logo.name)[0]
+    response = FileResponse(handle, content_type=content_type or "application/octet-stream")
+    # An SVG may carry scripts: opened on its own it runs with no rights at all.
+    response["Content-Security-Policy"] = "default-src 'none'; style-src 'unsafe-inline'; sandbox"
+    response["X-Content-Type-Options"] = "nosniff"
+    response["Cache-Control"] = "public, max-age=86400"
+    return response
