@@ -19,7 +19,10 @@ from majlis.events.models import (
     EventRole,
     NewsItem,
     Organisation,
+    Pillar,
+    Room,
     Series,
+    Venue,
 )
 
 _seq = itertools.count(1)
@@ -120,3 +123,213 @@ def make_contact(event: Event, **kwargs: Any) -> Contact:
     kwargs.setdefault("function_en", "Public relations coordinator")
     kwargs.setdefault("email", f"contact{n}@example.org")
     return Contact.objects.create(event=event, **kwargs)
+
+
+def make_venue(**kwargs: Any) -> Venue:
+    n = next(_seq)
+    kwargs.setdefault("name_en", f"Congress Hall {n}")
+    kwargs.setdefault("city_en", "Tashkent")
+    kwargs.setdefault("country", "UZ")
+    return Venue.objects.create(**kwargs)
+
+
+def make_room(venue: Venue, **kwargs: Any) -> Room:
+    n = next(_seq)
+    kwargs.setdefault("name_en", f"Room {n}")
+    kwargs.setdefault("capacity", 100)
+    return Room.objects.create(venue=venue, **kwargs)
+
+
+def make_pillar(event: Event, **kwargs: Any) -> Pillar:
+    if "number" not in kwargs:
+        kwargs["number"] = (event.pillars.order_by("-number").values_list("number", flat=True).first() or 0) + 1
+    kwargs.setdefault("title_en", f"Pillar {kwargs['number']}")
+    return Pillar.objects.create(event=event, **kwargs)
+
+
+def make_milestone(series: Series, **kwargs: Any):
+    from majlis.events.models import Milestone
+
+    n = next(_seq)
+    kwargs.setdefault("date", date(2011, 11, 30))
+    kwargs.setdefault("city_en", "Ashgabat")
+    kwargs.setdefault("title_en", f"Declaration {n}")
+    return Milestone.objects.create(series=series, **kwargs)
+
+
+# --- Programme (tracks, people, sessions, speakers, published versions) ---
+
+
+def make_track(event: Event, **kwargs: Any):
+    from majlis.programme.models import Track
+
+    n = next(_seq)
+    kwargs.setdefault("slug", f"track-{n}")
+    kwargs.setdefault("name_en", f"Track {n}")
+    return Track.objects.create(event=event, **kwargs)
+
+
+def make_person(**kwargs: Any):
+    from majlis.programme.models import Person
+
+    n = next(_seq)
+    kwargs.setdefault("slug", f"person-{n}")
+    kwargs.setdefault("name_latin", f"Person {n}")
+    kwargs.setdefault("name_native", kwargs["name_latin"])
+    kwargs.setdefault("sort_name", kwargs["name_latin"].split()[-1])
+    return Person.objects.create(**kwargs)
+
+
+def make_session(event: Event, **kwargs: Any):
+    """A session on the event's first day at 10:00 local time, one hour long, unless told otherwise."""
+    from datetime import datetime
+
+    from majlis.programme.models import Session, SessionKind
+
+    n = next(_seq)
+    kwargs.setdefault("slug", f"session-{n}")
+    kwargs.setdefault("kind", SessionKind.PLENARY)
+    kwargs.setdefault("title_en", f"Session {n}")
+    if "starts_at" not in kwargs:
+        kwargs["starts_at"] = datetime.combine(event.start_date, datetime.min.time(), tzinfo=event.tz).replace(hour=10)
+    kwargs.setdefault("ends_at", kwargs["starts_at"] + timedelta(hours=1))
+    return Session.objects.create(event=event, **kwargs)
+
+
+def make_speaker(session, person=None, **kwargs: Any):
+    from majlis.programme.models import SessionSpeaker
+
+    return SessionSpeaker.objects.create(session=session, person=person or make_person(), **kwargs)
+
+
+def make_published_programme(event: Event, *, note: str = "First programme", actor=None):
+    """Publish the event's current draft programme; returns the new ProgrammeVersion."""
+    from majlis.programme.services import publish_programme
+
+    return publish_programme(event, actor=actor, note=note)
+
+
+def make_sample_programme(event: Event) -> dict[str, Any]:
+    """A small two-day programme in the spirit of Tashkent 2022, with the cases exports must handle.
+
+    An opening with an address on behalf of the President, a video message, a Cyrillic and a Chinese
+    name; a breakout panel on a track; a cancelled side event; a break without a room; a closing.
+    Returns the objects by name. Nothing is published.
+    """
+    from datetime import datetime
+
+    from majlis.programme.models import Person, ProtocolRank, SessionKind, SessionSpeaker
+
+    def at(day: int, hour: int, minute: int = 0) -> datetime:
+        start = datetime.combine(event.start_date, datetime.min.time(), tzinfo=event.tz)
+        return start.replace(hour=hour, minute=minute) + timedelta(days=day)
+
+    venue = event.venue
+    if venue is None:
+        venue = event.venue = make_venue(name_en="Congress Hall", name_ru="Конгресс-холл")
+        event.save(update_fields=["venue"])
+    plenary = make_room(venue, name_en="Plenary Hall", name_ru="Пленарный зал", name_uz="Yalpi majlis zali", position=0)
+    room_b = make_room(venue, name_en="Room B", name_ru="Зал B", position=1, floor_en="2nd floor")
+    pillar_track = make_track(event, slug="pillar-1", name_en="Pillar I", name_ru="Столп I", colour="#7a1f3d")
+    un = make_organisation(name_en="United Nations", acronym_en="UN", acronym_ru="ООН", kind="un_entity")
+    sco = make_organisation(name_en="Shanghai Cooperation Organisation", acronym_en="SCO", acronym_ru="ШОС")
+    uzbekistan = make_organisation(name_en="Government of Uzbekistan", acronym_en="Uzbekistan", kind="government")
+    envoy = make_person(
+        slug="host-envoy", honorific=Person.Honorific.HE, name_latin="Aziz Namunov", name_native="Азиз Намунов",
+        sort_name="Namunov", position_en="Minister", position_ru="Министр", organisation=uzbekistan, country="UZ",
+        protocol_rank=ProtocolRank.MINISTER,
+    )
+    guterres = make_person(
+        slug="antonio-guterres", honorific=Person.Honorific.HE, name_latin="António Guterres",
+        sort_name="Guterres", position_en="Secretary-General", position_ru="Генеральный секретарь", organisation=un,
+        protocol_rank=ProtocolRank.MINISTER,
+    )
+    voronkov = make_person(
+        slug="vladimir-voronkov", honorific=Person.Honorific.HE, name_latin="Vladimir Voronkov",
+        name_native="Владимир Воронков", sort_name="Voronkov", position_en="Under-Secretary-General",
+        organisation=un, protocol_rank=ProtocolRank.UNDER_SECRETARY_GENERAL,
+    )
+    zhang = make_person(
+        slug="zhang-ming", honorific=Person.Honorific.HE, name_latin="Zhang Ming", name_native="张明",
+        sort_name="Zhang", position_en="Secretary-General", organisation=sco, protocol_rank=ProtocolRank.MINISTER,
+    )
+    gherman = make_person(
+        slug="natalia-gherman", honorific=Person.Honorific.MS, name_latin="Natalia Gherman", sort_name="Gherman",
+        position_en="Special Representative of the Secretary-General", organisation=un,
+    )
+    opening = make_session(
+        event, slug="opening", kind=SessionKind.OPENING, title_en="Opening of the conference",
+        title_ru="Открытие конференции", title_uz="Konferensiyaning ochilishi",
+        abstract_en="Welcome addresses.", abstract_ru="Приветственные выступления.", starts_at=at(0, 9),
+        ends_at=at(0, 10, 30), room=plenary, floor_languages=["en"], interpretation=["ru", "uz"],
+    )
+    make_speaker(opening, gherman, role=SessionSpeaker.Role.CHAIR)
+    make_speaker(opening, zhang)
+    make_speaker(opening, voronkov)
+    make_speaker(opening, guterres, delivery=SessionSpeaker.Delivery.VIDEO)
+    make_speaker(
+        opening, envoy, delivery=SessionSpeaker.Delivery.ON_BEHALF,
+        on_behalf_of_en="the President of the Republic of Uzbekistan",
+        on_behalf_of_ru="Президента Республики Узбекистан",
+    )
+    panel = make_session(
+        event, slug="pillar-1-panel", kind=SessionKind.BREAKOUT, title_en="Conditions conducive to terrorism",
+        title_ru="Условия, способствующие распространению терроризма", starts_at=at(0, 11), ends_at=at(0, 12, 30),
+        room=room_b, track=pillar_track,
+    )
+    make_speaker(panel, gherman, role=SessionSpeaker.Role.MODERATOR)
+    side = make_session(
+        event, slug="side-event-financing", kind=SessionKind.SIDE_EVENT,
+        title_en="Financing counter-terrorism programmes", title_ru="Финансирование контртеррористических программ",
+        starts_at=at(0, 14), ends_at=at(0, 15), room=room_b, is_cancelled=True,
+    )
+    coffee = make_session(
+        event, slug="coffee", kind=SessionKind.BREAK, title_en="Coffee break", title_ru="Кофе-брейк",
+        starts_at=at(0, 10, 30), ends_at=at(0, 11),
+    )
+    closing = make_session(
+        event, slug="closing", kind=SessionKind.CLOSING, title_en="Adoption of the Tashkent Declaration",
+        title_ru="Принятие Ташкентской декларации", starts_at=at(1, 16), ends_at=at(1, 17, 15), room=plenary,
+    )
+    return {
+        "venue": venue, "plenary": plenary, "room_b": room_b, "track": pillar_track, "opening": opening,
+        "panel": panel, "side": side, "coffee": coffee, "closing": closing, "zhang": zhang, "envoy": envoy,
+        "guterres": guterres, "voronkov": voronkov, "gherman": gherman,
+    }
+
+
+def make_large_programme(event: Event, count: int) -> list:
+    """``count`` sessions over the event's days in three rooms, each with two speakers (bulk inserts)."""
+    from datetime import datetime
+
+    from majlis.programme.models import Person, Session, SessionKind, SessionSpeaker
+
+    venue = event.venue or make_venue()
+    rooms = [make_room(venue, position=i) for i in range(3)]
+    track = make_track(event)
+    days = event.days
+    n = next(_seq)
+    people = Person.objects.bulk_create(
+        Person(slug=f"bulk-{n}-{i}", name_latin=f"Speaker {i}", name_native=f"Speaker {i}", sort_name=f"S{i}")
+        for i in range(20)
+    )
+    sessions = []
+    for i in range(count):
+        day = days[i % len(days)]
+        start = datetime.combine(day, datetime.min.time(), tzinfo=event.tz) + timedelta(
+            hours=8, minutes=15 * (i // (3 * len(days)))
+        )
+        sessions.append(
+            Session(
+                event=event, slug=f"bulk-{n}-{i}", kind=SessionKind.PLENARY, title_en=f"Session {i}",
+                title_ru=f"Заседание {i}", starts_at=start, ends_at=start + timedelta(minutes=45),
+                room=rooms[i % 3], track=track, is_cancelled=(i % 17 == 0),
+            )
+        )
+    sessions = Session.objects.bulk_create(sessions)
+    SessionSpeaker.objects.bulk_create(
+        SessionSpeaker(session=session, person=people[(i + k) % len(people)])
+        for i, session in enumerate(sessions)
+        for k in range(2)
+    )
+    return sessions

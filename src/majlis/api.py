@@ -1,3 +1,7 @@
-from ninja import NinjaAPI
+"""The JSON API, mounted at /api/v1/ (docs at /api/v1/docs, schema at /api/v1/openapi.json)."""
 
-api = NinjaAPI(title="Majlis API", version="1", urls_namespace="api")
+from majlis.core.api_support import MajlisAPI
+from majlis.events.api import router as events_router
+
+api = MajlisAPI(title="Majlis API", version="1", urls_namespace="api")
+api.add_router("/", events_router)

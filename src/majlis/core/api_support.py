@@ -1,0 +1,380 @@
+"""What every endpoint of the JSON API shares: language selection, JSON errors, the docs page.
+
+``MajlisAPI`` is a ``NinjaAPI`` that
+
+* answers in the language asked for: ``?lang=en|ru|uz`` wins, then the ``Accept-Language``
+  header (q-values respected), then English. The whole operation, serialisation included, runs
+  under ``translation.override``, so translated model fields and reversed site URLs come out in
+  that language; every response carries ``Content-Language``;
+* turns every failure into ``{"detail": "...", "code": "..."}``: 400 for bad query parameters
+  (an unsupported ``lang`` included), 404, 405 and 500, also for unknown paths under the API;
+* documents ``lang``/``Accept-Language`` and ``Content-Language`` on every operation;
+* serves Swagger UI from ninja's bundled assets with a static start-up script, so the docs page
+  needs no CDN and keeps to the site's Content Security Policy (no inline scripts or styles).
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Callable
+from functools import wraps
+from typing import Any
+
+from django.conf import settings
+from django.http import Http404, HttpRequest, HttpResponse, HttpResponseBase
+from django.shortcuts import render
+from django.urls import URLPattern, URLResolver, re_path, reverse
+from django.utils import translation
+from django.utils.cache import patch_vary_headers
+from django.utils.translation.trans_real import parse_accept_lang_header
+from ninja import NinjaAPI, Schema
+from ninja.errors import HttpError, ValidationError
+from ninja.openapi.docs import DocsBase
+
+logger = logging.getLogger("django.request")
+
+LANGUAGE_PARAMETER = "lang"
+
+
+def supported_languages() -> list[str]:
+    return [code for code, _name in settings.LANGUAGES]
+
+
+# --- Shared schemas ---------------------------------------------------------------------------
+
+
+class ErrorItem(Schema):
+    """One invalid input: where it was (``["query", "kind"]``) and what is wrong with it."""
+
+    loc: list[str | int]
+    msg: str
+
+
+class Error(Schema):
+    """Every error the API returns. ``code`` is stable and meant for programs; ``detail`` for people."""
+
+    detail: str
+    code: str
+    errors: list[ErrorItem] | None = None
+
+
+class ApiError(Exception):
+    """Raise from an endpoint to answer with an ``Error`` body."""
+
+    def __init__(self, status: int, detail: str, code: str, errors: list[dict[str, Any]] | None = None):
+        super().__init__(detail)
+        self.status = status
+        self.detail = detail
+        self.code = code
+        self.errors = errors
+
+
+def not_found(detail: str) -> ApiError:
+    return ApiError(404, detail, "not_found")
+
+
+def error_body(detail: str, code: str, errors: list[dict[str, Any]] | None = None) -> dict[str, Any]:
+    body: dict[str, Any] = {"detail": detail, "code": code}
+    if errors is not None:
+        body["errors"] = errors
+    return body
+
+
+# --- Language selection -----------------------------------------------------------------------
+
+
+class UnsupportedLanguage(ApiError):
+    def __init__(self, value: str):
+        supported = ", ".join(supported_languages())
+        detail = f"Unsupported language “{value}” in ?{LANGUAGE_PARAMETER}=. Supported languages: {supported}."
+        super().__init__(
+            400,
+            detail,
+            "unsupported_language",
+            errors=[{"loc": ["query", LANGUAGE_PARAMETER], "msg": f"Use one of: {supported}."}],
+        )
+
+
+def language_from_accept_header(header: str) -> str | None:
+    """The best supported language of an ``Accept-Language`` header, or ``None``."""
+    supported = supported_languages()
+    for tag, quality in parse_accept_lang_header(header or ""):
+        if quality <= 0 or tag == "*":
+            continue
+        primary = tag.split("-")[0]
+        if tag in supported:
+            return tag
+        if primary in supported:
+            return primary
+    return None
+
+
+def select_language(request: HttpRequest) -> str:
+    """``?lang=`` (raises ``UnsupportedLanguage`` when unknown), else ``Accept-Language``, else English."""
+    requested = request.GET.get(LANGUAGE_PARAMETER, "").strip()
+    if requested:
+        code = requested.lower()
+        if code not in supported_languages():
+            raise UnsupportedLanguage(requested[:20])
+        return code
+    return language_from_accept_header(request.headers.get("Accept-Language", "")) or "en"
+
+
+def _with_language(api: NinjaAPI) -> Callable[[Callable[..., HttpResponseBase]], Callable[..., HttpResponseBase]]:
+    """Operation decorator (mode "view": runs before parameter validation)."""
+
+    def decorator(run: Callable[..., HttpResponseBase]) -> Callable[..., HttpResponseBase]:
+        @wraps(run)
+        def wrapper(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponseBase:
+            response: HttpResponseBase
+            try:
+                language = select_language(request)
+            except UnsupportedLanguage as exc:
+                language = "en"
+                with translation.override(language):
+                    response = api.on_exception(request, exc)
+            else:
+                with translation.override(language):
+                    response = run(request, *args, **kwargs)
+            response["Content-Language"] = language
+            patch_vary_headers(response, ("Accept-Language",))
+            return response
+
+        return wrapper
+
+    return decorator
+
+
+# --- Error handlers ---------------------------------------------------------------------------
+
+
+def _location(loc: Any) -> list[str | int]:
+    return [part if isinstance(part, int) else str(part) for part in (loc or [])]
+
+
+def _describe_validation_errors(errors: list[dict[str, Any]]) -> tuple[str, list[dict[str, Any]]]:
+    items = []
+    parts = []
+    for error in errors:
+        loc = _location(error.get("loc"))
+        msg = str(error.get("msg", "invalid value"))
+        items.append({"loc": loc, "msg": msg})
+        where = f"{loc[0]} parameter" if loc else "request"
+        name = ".".join(str(part) for part in loc[1:])
+        parts.append(f"Invalid {where} “{name}”: {msg}." if name else f"Invalid {where}: {msg}.")
+    return (" ".join(parts) or "Invalid request."), items
+
+
+def install_error_handlers(api: NinjaAPI) -> None:
+    def api_error(request: HttpRequest, exc: ApiError) -> HttpResponse:
+        return api.create_response(request, error_body(exc.detail, exc.code, exc.errors), status=exc.status)
+
+    def validation_error(request: HttpRequest, exc: ValidationError) -> HttpResponse:
+        detail, items = _describe_validation_errors(exc.errors)
+        return api.create_response(request, error_body(detail, "invalid_parameters", items), status=400)
+
+    def http404(request: HttpRequest, exc: Http404) -> HttpResponse:
+        # Our own reads raise Http404 with a message written for visitors ("No such event.").
+        detail = str(exc) if exc.args and isinstance(exc.args[0], str) else "Not found."
+        return api.create_response(request, error_body(detail, "not_found"), status=404)
+
+    def http_error(request: HttpRequest, exc: HttpError) -> HttpResponse:
+        code = {
+            400: "bad_request",
+            401: "unauthenticated",
+            403: "forbidden",
+            404: "not_found",
+            405: "method_not_allowed",
+            429: "throttled",
+        }.get(exc.status_code, "error")
+        return api.create_response(request, error_body(str(exc), code), status=exc.status_code)
+
+    def server_error(request: HttpRequest, exc: Exception) -> HttpResponse:
+        logger.error(
+            "Internal Server Error: %s",
+            request.path,
+            exc_info=exc,
+            extra={"status_code": 500, "request": request},
+        )
+        body = error_body("Internal server error. It has been logged; please try again later.", "server_error")
+        return api.create_response(request, body, status=500)
+
+    handlers: dict[type[Exception], Callable[[HttpRequest, Any], HttpResponse]] = {
+        ApiError: api_error,
+        ValidationError: validation_error,
+        Http404: http404,
+        HttpError: http_error,
+        Exception: server_error,
+    }
+    for exception_class, handler in handlers.items():
+        api.add_exception_handler(exception_class, handler)
+
+
+def _json_error(status: int, detail: str, code: str) -> HttpResponse:
+    import json
+
+    return HttpResponse(
+        json.dumps(error_body(detail, code)), status=status, content_type="application/json; charset=utf-8"
+    )
+
+
+def _json_method_not_allowed(view: Callable[..., HttpResponseBase]) -> Callable[..., HttpResponseBase]:
+    """Ninja answers a wrong method with plain text; make it the API's JSON error."""
+
+    @wraps(view)
+    def wrapper(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponseBase:
+        response = view(request, *args, **kwargs)
+        if response.status_code == 405 and not response.get("Content-Type", "").startswith("application/json"):
+            allowed = response.get("Allow", "")
+            allowed_list = ", ".join(sorted(m.strip() for m in allowed.split(",") if m.strip()))
+            replacement = _json_error(
+                405,
+                f"The method {request.method} is not allowed here. Allowed: {allowed_list}.",
+                "method_not_allowed",
+            )
+            replacement["Allow"] = allowed
+            return replacement
+        return response
+
+    # Ninja operations are CSRF-exempt at the Django level; keep whatever the wrapped view says.
+    wrapper.csrf_exempt = getattr(view, "csrf_exempt", False)  # type: ignore[attr-defined]
+    return wrapper
+
+
+def unknown_api_path(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
+    return _json_error(404, f"There is no API endpoint at {request.path}. See the docs for the list.", "not_found")
+
+
+def api_index(request: HttpRequest, api: NinjaAPI, **kwargs: Any) -> HttpResponse:
+    import json
+
+    body = {
+        "title": api.title,
+        "version": api.version,
+        "openapi": reverse(f"{api.urls_namespace}:openapi-json"),
+        "docs": reverse(f"{api.urls_namespace}:openapi-view"),
+    }
+    return HttpResponse(json.dumps(body), content_type="application/json; charset=utf-8")
+
+
+# --- Docs page --------------------------------------------------------------------------------
+
+
+class SelfHostedSwagger(DocsBase):
+    """Swagger UI from ninja's own static files, started by ``majlis/api-docs.js``.
+
+    Ninja's template puts the settings in an inline JSON ``<script>``; ours passes them in
+    ``data-`` attributes, so the page holds no inline script (or style) at all.
+    """
+
+    template = "api/docs.html"
+    settings: dict[str, Any] = {
+        "layout": "BaseLayout",
+        "deepLinking": True,
+        "validatorUrl": None,  # the default badge loads an image from validator.swagger.io
+        "tryItOutEnabled": False,
+        "withCredentials": True,
+    }
+
+    def render_page(self, request: HttpRequest, api: NinjaAPI, **kwargs: Any) -> HttpResponse:
+        import json
+
+        openapi_url = self.get_openapi_url(api, kwargs)
+        context = {
+            "api": api,
+            "openapi_url": openapi_url,
+            "swagger_settings": json.dumps({**self.settings, "url": openapi_url}),
+        }
+        return render(request, self.template, context)
+
+
+# --- The API class ----------------------------------------------------------------------------
+
+LANGUAGE_PARAMETERS = [
+    {
+        "in": "query",
+        "name": LANGUAGE_PARAMETER,
+        "required": False,
+        "description": "Language of translated fields and site links. Wins over Accept-Language; "
+        "an unsupported value is a 400 error. Default: Accept-Language, else English.",
+        "schema": {"type": "string", "enum": ["en", "ru", "uz"]},
+    },
+    {
+        "in": "header",
+        "name": "Accept-Language",
+        "required": False,
+        "description": "Used when ?lang is absent; q-values are respected, unsupported languages skipped.",
+        "schema": {"type": "string"},
+    },
+]
+CONTENT_LANGUAGE_HEADER = {
+    "Content-Language": {"description": "The language of the response.", "schema": {"type": "string"}}
+}
+
+API_DESCRIPTION = """\
+Read-only data of the conferences published on this Majlis platform: events, the organisations
+behind them, their documents and news.
+
+**Access.** Every endpoint here is public: anyone may call it without signing in and sees
+published data only. A signed-in organiser of an event (browser session) also sees its drafts,
+restricted documents and unpublished news.
+
+**Language.** `?lang=en|ru|uz` wins, then the `Accept-Language` header, then English. Translated
+fields fall back to English. The response names its language in `Content-Language`.
+
+**Errors.** Always JSON: `{"detail": "...", "code": "..."}`, with `errors` listing the invalid
+parameters on a 400. Codes: `invalid_parameters`, `unsupported_language`, `not_found`,
+`method_not_allowed`, `server_error`.
+
+**Pagination.** Lists take `?page=` (from 1) and `?page_size=` and answer `{"items": [...], "count": n}`.
+"""
+
+
+class MajlisAPI(NinjaAPI):
+    def __init__(self, **kwargs: Any) -> None:
+        kwargs.setdefault("docs", SelfHostedSwagger())
+        kwargs.setdefault("description", API_DESCRIPTION)
+        super().__init__(**kwargs)
+        install_error_handlers(self)
+        self.add_decorator(_with_language(self), mode="view")
+
+    def get_openapi_operation_id(self, operation: Any) -> str:
+        return operation.view_func.__name__
+
+    def get_openapi_schema(self, *, path_prefix: str | None = None, path_params: Any = None) -> Any:
+        schema = super().get_openapi_schema(path_prefix=path_prefix, path_params=path_params)
+        for path_item in schema.get("paths", {}).values():
+            for operation in path_item.values():
+                if not isinstance(operation, dict) or "responses" not in operation:
+                    continue
+                names = {(p["in"], p["name"]) for p in operation.get("parameters", [])}
+                operation.setdefault("parameters", []).extend(
+                    p for p in LANGUAGE_PARAMETERS if (p["in"], p["name"]) not in names
+                )
+                for response in operation["responses"].values():
+                    response.setdefault("headers", {}).update(CONTENT_LANGUAGE_HEADER)
+        return schema
+
+    def _get_urls(self) -> list[URLResolver | URLPattern]:
+        urls: list[URLResolver | URLPattern] = []
+        for pattern in super()._get_urls():
+            if isinstance(pattern, URLPattern):
+                if pattern.name == "api-root":
+                    pattern = URLPattern(pattern.pattern, _bind(api_index, self), pattern.default_args, pattern.name)
+                else:
+                    pattern = URLPattern(
+                        pattern.pattern,
+                        _json_method_not_allowed(pattern.callback),
+                        pattern.default_args,
+                        pattern.name,
+                    )
+            urls.append(pattern)
+        urls.append(re_path(r"^.*$", unknown_api_path, name="unknown-path"))
+        return urls
+
+
+def _bind(view: Callable[..., HttpResponse], api: NinjaAPI) -> Callable[..., HttpResponse]:
+    def bound(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
+        return view(request, api, **kwargs)
+
+    return bound

@@ -1,0 +1,241 @@
+"""Read endpoints for events, organisations, documents and news (mounted at /api/v1/).
+
+Every endpoint is public: anonymous callers see what the public site shows (published or
+archived events, public documents once published, published news). A signed-in organiser of an
+event (session cookie) also sees its draft, restricted documents and unpublished news — the same
+reads as the site, from ``queries.py`` and ``Document.objects.visible_to``.
+"""
+
+from typing import Any, Literal
+
+from django.db.models import Exists, F, OuterRef, Q, QuerySet, Value
+from django.db.models.functions import Coalesce, NullIf
+from django.http import Http404, HttpRequest
+from django.utils import translation
+from ninja import Query, Router
+from ninja.pagination import PageNumberPagination, paginate
+
+from majlis.core.api_support import Error, not_found
+from majlis.core.permissions import is_organiser, organised_event_ids
+
+from .models import Document, DocumentFile, Event, EventOrganisation, NewsItem, Organisation
+from .queries import get_visible_event, organisation_roles, published_news, visible_documents
+from .schemas import (
+    DocumentKind,
+    DocumentOut,
+    EventOrganisationOut,
+    EventOut,
+    EventSummaryOut,
+    NewsOut,
+    NewsSummaryOut,
+    OrganisationDetailOut,
+    OrganisationKind,
+    OrganisationOut,
+)
+
+router = Router()
+
+# Every operation can answer 400 (an unsupported ?lang or a bad query parameter) and 500.
+ERRORS: dict[int, Any] = {400: Error, 500: Error}
+# Operations with a path parameter also answer 404.
+LOOKUP_ERRORS: dict[int, Any] = {400: Error, 404: Error, 500: Error}
+ACCESS_PUBLIC = "Access: public — no sign-in needed."
+
+LanguageCode = Literal["en", "ru", "uz"]
+
+
+# --- Reads the site does not need (yet); candidates for queries.py ------------------------------
+
+
+def visible_events(user: Any) -> QuerySet[Event]:
+    """Published and archived events for everyone; drafts too for the events the user organises."""
+    organised = organised_event_ids(user)
+    if organised is None:  # superuser
+        return Event.objects.all()
+    if not organised:
+        return Event.objects.public()
+    return Event.objects.filter(~Q(status=Event.Status.DRAFT) | Q(pk__in=organised))
+
+
+def visible_organisations(user: Any) -> QuerySet[Organisation]:
+    """Organisations taking part in at least one event the user may see."""
+    roles = EventOrganisation.objects.filter(organisation=OuterRef("pk"), event__in=visible_events(user))
+    return Organisation.objects.filter(Exists(roles))
+
+
+def visible_news(event: Event, user: Any) -> QuerySet[NewsItem]:
+    """Published news, newest first; an organiser also sees unpublished and scheduled items (first)."""
+    if is_organiser(user, event):
+        return event.news.order_by(F("published_at").desc(nulls_first=True), "-id")
+    return published_news(event)
+
+
+def _event(request: HttpRequest, slug: str) -> Event:
+    try:
+        return get_visible_event(request.user, slug)
+    except Http404:
+        raise not_found(f"There is no event “{slug}”.") from None
+
+
+# --- Events ------------------------------------------------------------------------------------
+
+
+@router.get(
+    "/events",
+    response={200: list[EventSummaryOut], **ERRORS},
+    tags=["events"],
+    summary="List events",
+)
+@paginate(PageNumberPagination)
+def list_events(request: HttpRequest) -> QuerySet[Event]:
+    """Events on this platform, the latest first.
+
+    Access: public — no sign-in needed. Lists published and archived events; a signed-in
+    organiser also sees the drafts of the events they organise.
+    """
+    return visible_events(request.user).select_related("series").order_by("-start_date", "id")
+
+
+@router.get(
+    "/events/{slug}",
+    response={200: EventOut, **LOOKUP_ERRORS},
+    tags=["events"],
+    summary="Get an event",
+)
+def event_detail(request: HttpRequest, slug: str) -> Event:
+    """One event with its series, venue and rooms, organisations and their roles, and pillars.
+
+    Access: public — no sign-in needed. A draft event answers 404 except to its organisers.
+    """
+    return _event(request, slug)
+
+
+@router.get(
+    "/events/{slug}/organisations",
+    response={200: list[EventOrganisationOut], **LOOKUP_ERRORS},
+    tags=["events", "organisations"],
+    summary="List an event's organisations",
+)
+def event_organisations(request: HttpRequest, slug: str) -> list[EventOrganisation]:
+    """The organisations behind an event (hosts, co-organisers, partners…) in the event's order.
+
+    Access: public — no sign-in needed. A draft event answers 404 except to its organisers.
+    """
+    return list(organisation_roles(_event(request, slug)))
+
+
+@router.get(
+    "/events/{slug}/documents",
+    response={200: list[DocumentOut], **LOOKUP_ERRORS},
+    tags=["events", "documents"],
+    summary="List an event's documents",
+)
+def event_documents(
+    request: HttpRequest,
+    slug: str,
+    kind: DocumentKind | None = Query(None, description="Only documents of this kind."),  # noqa: B008
+    language: LanguageCode | None = Query(  # noqa: B008
+        None, description="Only documents with a file in this language (their other files are listed too)."
+    ),
+) -> list[Document]:
+    """The documents of an event with their files; each file has its download URL on the site.
+
+    Access: public — no sign-in needed. Lists public documents once published; an organiser of
+    the event also sees restricted and not yet published ones. A draft event answers 404 except
+    to its organisers. Download URLs use the language prefix of the response.
+    """
+    event = _event(request, slug)
+    documents = visible_documents(event, request.user).select_related("event")
+    if kind:
+        documents = documents.filter(kind=kind)
+    if language:
+        documents = documents.filter(Exists(DocumentFile.objects.filter(document=OuterRef("pk"), language=language)))
+    return list(documents)
+
+
+@router.get(
+    "/events/{slug}/news",
+    response={200: list[NewsSummaryOut], **LOOKUP_ERRORS},
+    tags=["events", "news"],
+    summary="List an event's news",
+)
+@paginate(PageNumberPagination)
+def event_news(request: HttpRequest, slug: str) -> QuerySet[NewsItem]:
+    """News and press releases of an event, newest first (without their bodies).
+
+    Access: public — no sign-in needed. Lists published items; an organiser of the event also
+    sees unpublished and scheduled ones, listed first. A draft event answers 404 except to its
+    organisers.
+    """
+    return visible_news(_event(request, slug), request.user)
+
+
+@router.get(
+    "/events/{slug}/news/{news_slug}",
+    response={200: NewsOut, **LOOKUP_ERRORS},
+    tags=["events", "news"],
+    summary="Get a news item",
+)
+def event_news_detail(request: HttpRequest, slug: str, news_slug: str) -> NewsItem:
+    """One news item or press release: its body as Markdown and as sanitised HTML.
+
+    Access: public — no sign-in needed. An unpublished or scheduled item answers 404 except to
+    the event's organisers, as does any item of a draft event.
+    """
+    event = _event(request, slug)
+    item = visible_news(event, request.user).filter(slug=news_slug).first()
+    if item is None:
+        raise not_found(f"There is no news item “{news_slug}” in the event “{slug}”.")
+    return item
+
+
+# --- Organisations -----------------------------------------------------------------------------
+
+
+@router.get(
+    "/organisations",
+    response={200: list[OrganisationOut], **ERRORS},
+    tags=["organisations"],
+    summary="List organisations",
+)
+@paginate(PageNumberPagination)
+def list_organisations(
+    request: HttpRequest,
+    kind: OrganisationKind | None = Query(None, description="Only organisations of this kind."),  # noqa: B008
+    country: str | None = Query(  # noqa: B008
+        None,
+        pattern=r"^[A-Za-z]{2}$",
+        description="Only organisations of this country (ISO 3166 two-letter code, e.g. UZ).",
+    ),
+) -> QuerySet[Organisation]:
+    """Organisations taking part in the events on this platform, by name in the response's language.
+
+    Access: public — no sign-in needed. Lists the organisations of published and archived events;
+    a signed-in organiser also sees those of their draft events.
+    """
+    organisations = visible_organisations(request.user)
+    if kind:
+        organisations = organisations.filter(kind=kind)
+    if country:
+        organisations = organisations.filter(country=country.upper())
+    language = translation.get_language() or "en"
+    name = F("name_en") if language == "en" else Coalesce(NullIf(F(f"name_{language}"), Value("")), F("name_en"))
+    return organisations.order_by(name, "id")
+
+
+@router.get(
+    "/organisations/{organisation_id}",
+    response={200: OrganisationDetailOut, **LOOKUP_ERRORS},
+    tags=["organisations"],
+    summary="Get an organisation",
+)
+def organisation_detail(request: HttpRequest, organisation_id: int) -> Organisation:
+    """One organisation with the events it takes part in and its role in each.
+
+    Access: public — no sign-in needed. An organisation is found only through events the caller
+    may see (published or archived, or drafts they organise); otherwise 404.
+    """
+    organisation = visible_organisations(request.user).filter(pk=organisation_id).first()
+    if organisation is None:
+        raise not_found(f"There is no organisation with the id {organisation_id}.")
+    return organisation
