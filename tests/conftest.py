@@ -2,15 +2,9 @@ from __future__ import annotations
 
 import os
 import shutil
-import tempfile
 from pathlib import Path
 
 import pytest
-
-# Each test run gets its own var/ folder so that tests never touch a developer's demo data.
-_VAR = tempfile.mkdtemp(prefix="majlis-test-var-")
-os.environ.setdefault("MAJLIS_VAR_DIR", _VAR)
-os.environ.setdefault("MAJLIS_ENV", "test")
 
 SHARED_DIR = Path(__file__).resolve().parents[2] / "shared"
 IN_CI = os.environ.get("CI", "").lower() in {"1", "true", "yes"}
@@ -26,7 +20,11 @@ def require(condition: bool, reason: str) -> None:
 
 
 def pytest_sessionfinish(session: pytest.Session, exitstatus: int) -> None:
-    shutil.rmtree(_VAR, ignore_errors=True)
+    from django.conf import settings
+
+    # settings.py gives each test run its own temporary var/ folder (see UNDER_PYTEST there).
+    if settings.UNDER_PYTEST and "majlis-test-var-" in str(settings.VAR_DIR):
+        shutil.rmtree(settings.VAR_DIR, ignore_errors=True)
 
 
 @pytest.fixture(autouse=True)

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import os
 import secrets
+import tempfile
 from pathlib import Path
 
 import dj_database_url
@@ -28,12 +29,19 @@ def env_list(name: str, default: str = "") -> list[str]:
 
 
 PACKAGE_DIR = Path(__file__).resolve().parent
-MAJLIS_ENV = os.environ.get("MAJLIS_ENV", "development").strip().lower()
+# pytest sets PYTEST_VERSION before Django's settings load: tests never touch a developer's var/.
+UNDER_PYTEST = bool(os.environ.get("PYTEST_VERSION"))
+MAJLIS_ENV = os.environ.get("MAJLIS_ENV", "test" if UNDER_PYTEST else "development").strip().lower()
 if MAJLIS_ENV not in {"development", "production", "test"}:
     raise ImproperlyConfigured(f"MAJLIS_ENV must be development, production or test, not {MAJLIS_ENV!r}.")
 PRODUCTION = MAJLIS_ENV == "production"
 
-VAR_DIR = Path(os.environ.get("MAJLIS_VAR_DIR", Path.cwd() / "var")).resolve()
+if os.environ.get("MAJLIS_VAR_DIR"):
+    VAR_DIR = Path(os.environ["MAJLIS_VAR_DIR"]).resolve()
+elif UNDER_PYTEST:
+    VAR_DIR = Path(tempfile.mkdtemp(prefix="majlis-test-var-"))
+else:
+    VAR_DIR = (Path.cwd() / "var").resolve()
 VAR_DIR.mkdir(parents=True, exist_ok=True)
 
 INSECURE_KEY_PREFIX = "django-insecure"
@@ -84,6 +92,7 @@ INSTALLED_APPS = [
     "ninja",
     "majlis.core",
     "majlis.events",
+    "majlis.programme",
 ]
 
 MIDDLEWARE = [
@@ -138,11 +147,12 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     DATABASES["default"]["CONN_MAX_AGE"] = 0
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
-CACHES = {
-    "default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache", "LOCATION": "majlis"}
-}
+CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache", "LOCATION": "majlis"}}
 if os.environ.get("MAJLIS_REDIS_URL"):
-    CACHES["default"] = {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": os.environ["MAJLIS_REDIS_URL"]}
+    CACHES["default"] = {
+        "BACKEND": "django.core.cache.backends.redis.RedisCache",
+        "LOCATION": os.environ["MAJLIS_REDIS_URL"],
+    }
 
 PASSWORD_HASHERS = [
     "django.contrib.auth.hashers.Argon2PasswordHasher",
@@ -173,7 +183,7 @@ STATIC_ROOT = VAR_DIR / "static"
 # Uploaded files (logos, documents, later photos) live outside any public URL: views that check
 # permissions stream them. Nothing is served from MEDIA_ROOT directly.
 MEDIA_ROOT = VAR_DIR / "files"
-MEDIA_URL = None
+MEDIA_URL = "/private-files-are-never-served-here/"
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage", "OPTIONS": {"location": MEDIA_ROOT}},
     "staticfiles": {

@@ -1,36 +1,77 @@
-"""The back office: Django's admin, restricted to staff, with TOTP required in production."""
+"""The back office: Django's admin, restricted to staff, with TOTP required in production.
+
+With ``MAJLIS_REQUIRE_STAFF_2FA`` on, only active staff whose session was verified with one of
+their confirmed OTP devices get in; the login form then asks for the six-digit code as well. A
+staff member who logged in elsewhere with a password only is sent back to this login form.
+``majlis otp-enroll <username>`` gives a staff member a device.
+"""
 
 from __future__ import annotations
 
+from django import forms
 from django.conf import settings
+from django.contrib.admin import AdminSite
+from django.contrib.admin.forms import AdminAuthenticationForm
 from django.http import HttpRequest
 from django.utils.translation import gettext_lazy as _
-from django_otp.admin import OTPAdminSite
+from django_otp import devices_for_user
+from django_otp.admin import OTPAdminAuthenticationForm, OTPAdminSite
+
+
+class MajlisOTPAuthenticationForm(OTPAdminAuthenticationForm):
+    """Password and the current code on one form.
+
+    A staff member with a single authenticator app (the usual case) needs not choose a device: it
+    is taken as the one meant. With several devices (say an app and recovery codes), the form asks
+    which one after the password was accepted, as django-otp's own form does.
+    """
+
+    otp_device = forms.CharField(required=False, widget=forms.Select)
+    otp_token = forms.CharField(
+        label=_("Code from your authenticator app"),
+        required=False,
+        widget=forms.TextInput(
+            attrs={"autocomplete": "one-time-code", "inputmode": "numeric", "pattern": "[0-9]*", "size": 8}
+        ),
+    )
+
+    def _chosen_device(self, user):  # type: ignore[no-untyped-def]
+        device = super()._chosen_device(user)
+        if device is not None and not device.confirmed:
+            device = None  # a device still being set up does not count (django-otp would accept it)
+        if device is None:
+            confirmed = list(devices_for_user(user, confirmed=True, for_verify=True))
+            if len(confirmed) == 1:
+                device = confirmed[0]
+        return device
 
 
 class MajlisAdminSite(OTPAdminSite):
     site_header = _("Majlis back office")
     site_title = _("Majlis")
     index_title = _("Conference administration")
-
-    def has_permission(self, request: HttpRequest) -> bool:
-        if settings.MAJLIS_REQUIRE_STAFF_2FA:
-            return super().has_permission(request)  # active staff with a verified OTP device
-        return request.user.is_active and request.user.is_staff
+    site_url = "/"
 
     def __init__(self, name: str = "admin") -> None:
         super().__init__(name)
 
     @property
-    def login_form(self):  # type: ignore[no-untyped-def,override]
-        from django.contrib.admin.forms import AdminAuthenticationForm
-        from django_otp.admin import OTPAdminAuthenticationForm
+    def require_otp(self) -> bool:
+        return bool(settings.MAJLIS_REQUIRE_STAFF_2FA)
 
-        return OTPAdminAuthenticationForm if settings.MAJLIS_REQUIRE_STAFF_2FA else AdminAuthenticationForm
+    def has_permission(self, request: HttpRequest) -> bool:
+        if self.require_otp:
+            return super().has_permission(request)  # active staff with a verified OTP device
+        return AdminSite.has_permission(self, request)
 
-    @property
-    def login_template(self) -> str | None:  # type: ignore[override]
-        return "otp/admin/login.html" if settings.MAJLIS_REQUIRE_STAFF_2FA else None
+    # Read on every login request, so that the setting can change without re-creating the site.
+    @property  # type: ignore[override]
+    def login_form(self):  # type: ignore[no-untyped-def]
+        return MajlisOTPAuthenticationForm if self.require_otp else AdminAuthenticationForm
+
+    @property  # type: ignore[override]
+    def login_template(self) -> str | None:
+        return "otp/admin/login.html" if self.require_otp else None
 
 
 admin_site = MajlisAdminSite()

@@ -16,6 +16,7 @@ from django.db import models
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from majlis.core.models import TimeStampedModel
 
@@ -396,7 +397,7 @@ class NewsItem(TimeStampedModel):
 
 class Contact(models.Model):
     event = models.ForeignKey(Event, verbose_name=_("event"), on_delete=models.CASCADE, related_name="contacts")
-    name = models.CharField(_("name"), max_length=200)
+    name = models.CharField(pgettext_lazy("person", "name"), max_length=200)
     function = models.CharField(_("function"), max_length=200)  # per language
     organisation = models.ForeignKey(
         Organisation,

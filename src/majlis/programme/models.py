@@ -14,6 +14,7 @@ from django.core.exceptions import ValidationError
 from django.core.validators import FileExtensionValidator, RegexValidator
 from django.db import models
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from majlis.core.models import TimeStampedModel
 from majlis.events.models import Event, Organisation, Pillar, Room, country_code_validator
@@ -78,7 +79,7 @@ class Person(TimeStampedModel):
     )
     name_latin = models.CharField(_("name in Latin script"), max_length=200)
     sort_name = models.CharField(_("sort name"), max_length=200, blank=True, help_text=_("Usually the family name."))
-    position = models.CharField(_("position"), max_length=300, blank=True)  # per language
+    position = models.CharField(pgettext_lazy("job title", "position"), max_length=300, blank=True)  # per language
     organisation = models.ForeignKey(
         Organisation,
         verbose_name=_("organisation"),

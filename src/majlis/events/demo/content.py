@@ -457,8 +457,8 @@ PILLARS: list[dict[str, Any]] = [
         "title": {
             "en": "Measures to build States' capacity to prevent and combat terrorism and to strengthen the "
             "role of the United Nations system in that regard",
-            "ru": "Меры по созданию потенциала государств по предупреждению терроризма и борьбе с ним и по "
-            "укреплению роли системы Организации Объединённых Наций в этой связи",
+            "ru": "Меры по созданию потенциала государств в области предупреждения терроризма и борьбы с ним и по "
+            "укреплению роли системы Организации Объединенных Наций в этой области",
             "uz": "Davlatlarning terrorizmning oldini olish va unga qarshi kurashish salohiyatini oshirish hamda "
             "bu borada Birlashgan Millatlar Tashkiloti tizimining rolini kuchaytirish choralari",
         },

@@ -1,0 +1,23 @@
+"""Background tasks, run by ``majlis worker`` (or the worker ``majlis serve`` starts beside the web server)."""
+
+from __future__ import annotations
+
+from django.core.mail import EmailMultiAlternatives
+from django_tasks import task
+
+
+@task()
+def send_mail_task(
+    subject: str,
+    body: str,
+    recipients: list[str],
+    *,
+    from_email: str | None = None,
+    html_body: str | None = None,
+    reply_to: list[str] | None = None,
+) -> int:
+    """Send one e-mail through Django's mail backend; returns the number of messages sent (0 or 1)."""
+    message = EmailMultiAlternatives(subject, body, from_email, recipients, reply_to=reply_to)
+    if html_body:
+        message.attach_alternative(html_body, "text/html")
+    return message.send()
