@@ -180,6 +180,7 @@ MODELTRANSLATION_FALLBACK_LANGUAGES = ("en",)
 
 STATIC_URL = "/static/"
 STATIC_ROOT = VAR_DIR / "static"
+STATIC_ROOT.mkdir(exist_ok=True)
 # Uploaded files (logos, documents, later photos) live outside any public URL: views that check
 # permissions stream them. Nothing is served from MEDIA_ROOT directly.
 MEDIA_ROOT = VAR_DIR / "files"

@@ -79,9 +79,12 @@ def test_error_page_404_is_translated(client, language):
 def test_error_handlers_render_friendly_page(rf: RequestFactory, handler, status):
     from django.contrib.auth.models import AnonymousUser
 
+    from django.utils import translation
+
     request = rf.get("/en/somewhere/")
     request.user = AnonymousUser()
-    response = handler(request) if status == 500 else handler(request, Exception("x"))
+    with translation.override("en"):
+        response = handler(request) if status == 500 else handler(request, Exception("x"))
     assert response.status_code == status
     assert b"<h1>" in response.content
     assert f"Error {status}".encode() in response.content
