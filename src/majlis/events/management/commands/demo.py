@@ -13,6 +13,8 @@ from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
 from majlis.events.demo import content, loader
+from majlis.events.models import Event
+from majlis.programme.demo import load_demo_programme
 
 
 class Command(BaseCommand):
@@ -32,6 +34,7 @@ class Command(BaseCommand):
                 "passwords. Use --force if you really mean it."
             )
         report = loader.load()
+        load_demo_programme(Event.objects.get(slug=content.EVENT_SLUG), stdout=self.stdout)
         out = self.stdout
         if report.changed:
             created = sum(report.created.values())
