@@ -99,6 +99,19 @@ def _respond(
     return response
 
 
+def _cached_export(
+    request: HttpRequest, event: Event, published: Published, name: str, build: Callable[[], bytes]
+) -> bytes:
+    """Exports depend only on the version, the language and the site address: build each once."""
+    site = hashlib.sha256(_base_url(request).encode("utf-8")).hexdigest()[:12]
+    key = f"programme:{event.pk}:v{published.number}:{name}:{_language()}:{EXPORT_FORMAT}:{site}"
+    body = cache.get(key)
+    if body is None:
+        body = build()
+        cache.set(key, body, timeout=24 * 3600)
+    return body
+
+
 def _calendar(
     request: HttpRequest, event: Event, published: Published, sessions: list[dict[str, Any]], name: str
 ) -> bytes:
@@ -122,7 +135,13 @@ def _event_title(published: Published) -> str:
 @_export_view
 def programme_ics(request: HttpRequest, event: Event, published: Published) -> HttpResponse:
     """The whole published programme as an iCalendar file."""
-    body = _calendar(request, event, published, published.sessions, _event_title(published))
+    body = _cached_export(
+        request,
+        event,
+        published,
+        "ics",
+        lambda: _calendar(request, event, published, published.sessions, _event_title(published)),
+    )
     return _respond(request, body, ical.CONTENT_TYPE, filename=f"{event.slug}-{_language()}.ics")
 
 
@@ -153,7 +172,13 @@ def _schedule(request: HttpRequest, event: Event, published: Published) -> dict[
 def schedule_xml(request: HttpRequest, event: Event, published: Published) -> HttpResponse:
     """The programme in the frab schedule.xml format (Giggity, ConfClerk, EventFahrplan …)."""
     schedule_url = request.build_absolute_uri(reverse("events:programme:schedule-xml", kwargs={"event": event.slug}))
-    body = frab.schedule_xml(_schedule(request, event, published), schedule_url=schedule_url)
+    body = _cached_export(
+        request,
+        event,
+        published,
+        "xml",
+        lambda: frab.schedule_xml(_schedule(request, event, published), schedule_url=schedule_url),
+    )
     return _respond(request, body, frab.XML_CONTENT_TYPE)
 
 
@@ -161,7 +186,9 @@ def schedule_xml(request: HttpRequest, event: Event, published: Published) -> Ht
 @_export_view
 def schedule_json(request: HttpRequest, event: Event, published: Published) -> HttpResponse:
     """The programme in the c3voc schedule.json format."""
-    body = frab.schedule_json(_schedule(request, event, published))
+    body = _cached_export(
+        request, event, published, "json", lambda: frab.schedule_json(_schedule(request, event, published))
+    )
     return _respond(request, body, frab.JSON_CONTENT_TYPE)
 
 
