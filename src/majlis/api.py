@@ -2,6 +2,8 @@
 
 from majlis.core.api_support import MajlisAPI
 from majlis.events.api import router as events_router
+from majlis.programme.api import router as programme_router
 
 api = MajlisAPI(title="Majlis API", version="1", urls_namespace="api")
 api.add_router("/", events_router)
+api.add_router("/", programme_router)

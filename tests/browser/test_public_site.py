@@ -1,6 +1,7 @@
 from __future__ import annotations
 
 import io
+from pathlib import Path
 
 import pytest
 from django.core.management import call_command
@@ -32,7 +33,7 @@ def test_visitor_switches_to_russian_and_opens_a_document(page, live_server):
     link = page.locator("a[href$='/documents/concept-note/ru/']").first
     with page.expect_download() as download_info:
         link.click()
-    pdf = PdfReader(io.BytesIO(open(download_info.value.path(), "rb").read()))
+    pdf = PdfReader(io.BytesIO(Path(download_info.value.path()).read_bytes()))
     text = "".join(p.extract_text() or "" for p in pdf.pages)
     assert "Концептуальная записка" in text or "концепц" in text.lower()
 

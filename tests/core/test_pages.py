@@ -78,7 +78,6 @@ def test_error_page_404_is_translated(client, language):
 )
 def test_error_handlers_render_friendly_page(rf: RequestFactory, handler, status):
     from django.contrib.auth.models import AnonymousUser
-
     from django.utils import translation
 
     request = rf.get("/en/somewhere/")

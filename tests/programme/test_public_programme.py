@@ -732,11 +732,29 @@ def test_query_counts_do_not_grow_with_programme_size(client, db, django_assert_
         assert counts[0] == counts[1], (name, counts)
 
 
-def test_programme_page_reads_two_rows_once_built(client, db, django_assert_num_queries):
+def test_programme_page_reads_one_row_once_cached_for_visitors(client, db, django_assert_num_queries):
     event = build_large_programme(10)
+    first = client.get(url("programme", event))
+    with django_assert_num_queries(1):  # the event's newest version number, then the cached page
+        again = client.get(url("programme", event))
+    assert again.content == first.content
+
+
+def test_programme_page_is_not_shared_between_participants(client, db, django_assert_max_num_queries):
+    event = build_large_programme(10)
+    client.force_login(make_user())
     client.get(url("programme", event))
-    with django_assert_num_queries(2):  # the event and the newest version's identity
-        client.get(url("programme", event))
+    # session, user, event, newest version, agenda: built per participant, never served from the visitors' cache
+    with django_assert_max_num_queries(6):
+        response = client.get(url("programme", event))
+    assert "agenda" in response.context
+
+
+def test_programme_page_cache_never_serves_an_older_version(client, conf):
+    assert "Opening ceremony" in client.get(url("programme", conf.event)).content.decode()
+    Session.objects.filter(pk=conf.opening.pk).update(title_en="Solemn opening")
+    make_published_programme(conf.event, note="Renamed the opening")
+    assert "Solemn opening" in client.get(url("programme", conf.event)).content.decode()
 
 
 def test_new_publication_is_shown_at_once(client, conf):

@@ -312,19 +312,21 @@ CONTENT_LANGUAGE_HEADER = {
 }
 
 API_DESCRIPTION = """\
-Read-only data of the conferences published on this Majlis platform: events, the organisations
-behind them, their documents and news.
+Data of the conferences on this Majlis platform: events, the organisations behind them, their
+documents and news, and the published programme; organisers also edit the draft programme here.
 
-**Access.** Every endpoint here is public: anyone may call it without signing in and sees
-published data only. A signed-in organiser of an event (browser session) also sees its drafts,
-restricted documents and unpublished news.
+**Access.** Reads are public: anyone may call them without signing in and sees published data
+only. A signed-in organiser of an event (browser session) also sees its drafts, restricted
+documents and unpublished news. Writes (`/events/{slug}/programme/draft/…` and publishing a
+version) need a signed-in organiser (session cookie and the `X-CSRFToken` header); a side-event
+organiser may change only the sessions of their own organisation.
 
 **Language.** `?lang=en|ru|uz` wins, then the `Accept-Language` header, then English. Translated
 fields fall back to English. The response names its language in `Content-Language`.
 
 **Errors.** Always JSON: `{"detail": "...", "code": "..."}`, with `errors` listing the invalid
-parameters on a 400. Codes: `invalid_parameters`, `unsupported_language`, `not_found`,
-`method_not_allowed`, `server_error`.
+parameters or fields on a 400. Codes: `invalid_parameters`, `invalid_data`, `unsupported_language`,
+`unauthenticated` (401), `forbidden` (403), `not_found`, `method_not_allowed`, `server_error`.
 
 **Pagination.** Lists take `?page=` (from 1) and `?page_size=` and answer `{"items": [...], "count": n}`.
 """

@@ -14,11 +14,13 @@ from urllib.parse import urlencode
 from uuid import UUID
 
 from django.conf import settings
+from django.core.cache import cache
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render, resolve_url
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.http import url_has_allowed_host_and_scheme
+from django.utils.translation import get_language
 from django.views.decorators.http import require_POST
 
 from majlis.core.permissions import login_required, public
@@ -59,8 +61,31 @@ def _not_published(request: HttpRequest, event: Event, section: str, title: str 
     return _render(request, "programme/not_published.html", event, section, {"page_title": title})
 
 
+def _anonymous_page_key(request: HttpRequest, event_slug: str) -> str | None:
+    """Visitors who are not logged in all see the same page for a version, a language, a query and a minute.
+
+    The key is built from one raw query (no ORM, no snapshot): the cached page is served at the
+    price of that query. The version number is part of the key, so a publication shows at once; the
+    minute keeps "now / next" and the default day right during the event. Drafts never use it.
+    """
+    if request.user.is_authenticated:
+        return None
+    current = queries.public_version_key(event_slug)
+    if current is None:
+        return None
+    event_id, number = current
+    query = urlencode(sorted(request.GET.lists()), doseq=True)
+    now = queries.current_time()
+    return f"programme-page:{event_id}:v{number}:{get_language()}:{now:%Y%m%d%H%M}:{query}"
+
+
 @public
 def programme(request: HttpRequest, event: str) -> HttpResponse:
+    page_key = _anonymous_page_key(request, event)
+    if page_key is not None:
+        cached = cache.get(page_key)
+        if cached is not None:
+            return HttpResponse(cached, content_type="text/html; charset=utf-8")
     ev = get_visible_event(request.user, event)
     prog = load_programme(ev)
     if prog is None:
@@ -83,7 +108,10 @@ def programme(request: HttpRequest, event: str) -> HttpResponse:
         "published_at": prog.published_at,
         "agenda": agenda_guids(request, ev),
     }
-    return _render(request, "programme/programme.html", ev, "programme", context)
+    response = _render(request, "programme/programme.html", ev, "programme", context)
+    if page_key is not None:
+        cache.set(page_key, response.content, timeout=120)
+    return response
 
 
 @public
