@@ -9,6 +9,7 @@ from majlis.events import views as event_views
 urlpatterns = [
     path("", core_views.root_redirect, name="root"),
     path("healthz", core_views.healthz, name="healthz"),
+    path("favicon.ico", core_views.favicon, name="favicon"),
     path("logos/<int:pk>/", event_views.organisation_logo, name="organisation-logo"),
     path("admin/", admin_site.urls),
     path("api/v1/", api.urls),

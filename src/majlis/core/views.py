@@ -18,6 +18,14 @@ def root_redirect(request: HttpRequest) -> HttpResponse:
 
 
 @public
+def favicon(request: HttpRequest) -> HttpResponse:
+    """Browsers ask for /favicon.ico even on pages without HTML (a PDF): point them at the real icon."""
+    from django.templatetags.static import static
+
+    return redirect(static("majlis/favicon.svg"), permanent=True)
+
+
+@public
 def healthz(request: HttpRequest) -> HttpResponse:
     with connection.cursor() as cursor:
         cursor.execute("SELECT 1")
