@@ -3,6 +3,8 @@ PYTHON ?= python3
 VENV := .venv
 BIN := $(VENV)/bin
 PORT ?= 8000
+# Two workers: the machines this runs on have two cores.
+PYTEST_ARGS ?= -n 2
 STAMP := $(VENV)/.installed-stamp
 
 .PHONY: run test lint typecheck messages clean-var help
