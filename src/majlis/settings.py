@@ -93,6 +93,7 @@ INSTALLED_APPS = [
     "majlis.core",
     "majlis.events",
     "majlis.programme",
+    "majlis.accreditation",
 ]
 
 MIDDLEWARE = [

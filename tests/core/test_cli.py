@@ -29,7 +29,16 @@ def command_env(var_dir: Path, **overrides: str) -> dict[str, str]:
     env = {
         key: value
         for key, value in os.environ.items()
-        if not key.startswith("MAJLIS_") and key not in {"DATABASE_URL", "SECRET_KEY", "PORT", "DJANGO_SETTINGS_MODULE"}
+        if not key.startswith("MAJLIS_")
+        and key
+        not in {
+            "DATABASE_URL",
+            "SECRET_KEY",
+            "PORT",
+            "DJANGO_SETTINGS_MODULE",
+            "DJANGO_ALLOW_ASYNC_UNSAFE",
+            "PYTEST_VERSION",
+        }
     }
     env.update({"MAJLIS_VAR_DIR": str(var_dir), "MAJLIS_ENV": "development", "MAJLIS_DEBUG": "0"})
     env.update(overrides)

@@ -60,6 +60,9 @@ def test_settings_unknown_environment_name_is_refused(tmp_path):
     assert "MAJLIS_ENV must be development, production or test" in result.stderr
 
 
+DATA_KEY = "q4F0Nq0yq0mJ7kQ2T2d8r1y3W3n5j0q6V1m2b4c6d8E="
+
+
 def test_settings_production_passes_the_deployment_checks(tmp_path):
     result = majlis(
         "check",
@@ -67,10 +70,25 @@ def test_settings_production_passes_the_deployment_checks(tmp_path):
         "--fail-level",
         "WARNING",
         var_dir=tmp_path,
-        **production(MAJLIS_SECRET_KEY=GOOD_KEY, MAJLIS_ALLOWED_HOSTS="majlis.example.org,www.majlis.example.org"),
+        **production(
+            MAJLIS_SECRET_KEY=GOOD_KEY,
+            MAJLIS_ALLOWED_HOSTS="majlis.example.org,www.majlis.example.org",
+            MAJLIS_DATA_KEYS=DATA_KEY,
+        ),
     )
     assert result.returncode == 0, result.stdout + result.stderr
     assert "System check identified no issues (0 silenced)." in result.stdout
+
+
+def test_settings_production_deployment_check_demands_data_keys(tmp_path):
+    result = majlis(
+        "check",
+        "--deploy",
+        var_dir=tmp_path,
+        **production(MAJLIS_SECRET_KEY=GOOD_KEY, MAJLIS_ALLOWED_HOSTS="majlis.example.org"),
+    )
+    assert result.returncode != 0
+    assert "MAJLIS_DATA_KEYS" in result.stdout + result.stderr
 
 
 def test_settings_production_values(tmp_path):

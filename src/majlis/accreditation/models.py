@@ -1,0 +1,417 @@
+"""Accreditation: who may come to an event, in what capacity, and the personal data that takes.
+
+Thin models: every state change goes through ``services.py`` (transactional, audited, mailed).
+Personal files (photos, notes verbales, press cards) are stored under random names in the private
+storage and served only by permission-checked views; passport numbers are encrypted at rest.
+"""
+
+from __future__ import annotations
+
+import uuid
+
+from django.conf import settings
+from django.core.validators import RegexValidator
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
+
+from majlis.core.models import TimeStampedModel
+from majlis.events.models import Event, Organisation, country_code_validator
+
+colour_validator = RegexValidator(r"^#[0-9a-fA-F]{6}$", _("Use a colour like #1f4e79."))
+
+
+def private_upload_to(instance: models.Model, filename: str) -> str:
+    """A random name in a folder per model: the original name is kept in the row, never in the path."""
+    extension = filename.rsplit(".", 1)[-1].lower() if "." in filename else "bin"
+    return f"private/{instance._meta.model_name}/{uuid.uuid4().hex}.{extension}"
+
+
+class Mode(models.TextChoices):
+    IN_PERSON = "in_person", _("in person")
+    ONLINE = "online", _("online")
+
+
+class SupportingDocument(models.TextChoices):
+    NONE = "", _("none")
+    NOTE_VERBALE = "note_verbale", _("note verbale")
+    NOMINATION_LETTER = "nomination_letter", _("nomination letter")
+    PRESS_CARD = "press_card", _("press card")
+
+
+class Category(models.Model):
+    """A participant category of one event: its badge colour, rules and in-person quota."""
+
+    event = models.ForeignKey(Event, verbose_name=_("event"), on_delete=models.CASCADE, related_name="categories")
+    code = models.SlugField(_("code"), max_length=30)
+    name = models.CharField(_("name"), max_length=200)  # per language
+    colour = models.CharField(_("badge colour"), max_length=7, default="#1f4e79", validators=[colour_validator])
+    needs_approval = models.BooleanField(_("needs approval"), default=True)
+    required_document = models.CharField(
+        _("supporting document"), max_length=20, choices=SupportingDocument.choices, blank=True
+    )
+    allows_in_person = models.BooleanField(_("may attend in person"), default=True)
+    allows_online = models.BooleanField(_("may attend online"), default=True)
+    public_listing_allowed = models.BooleanField(_("may appear in the public participant list"), default=True)
+    in_person_quota = models.PositiveIntegerField(_("in-person quota"), null=True, blank=True)
+    self_registration = models.BooleanField(
+        _("open to individual applicants"),
+        default=False,
+        help_text=_(
+            "Shown on the public registration form (otherwise only through delegations or an invitation code)."
+        ),
+    )
+    position = models.PositiveSmallIntegerField(_("order"), default=0)
+
+    class Meta:
+        verbose_name = _("participant category")
+        verbose_name_plural = _("participant categories")
+        ordering = ["event", "position", "id"]
+        constraints = [models.UniqueConstraint(fields=["event", "code"], name="category_code_unique_in_event")]
+
+    def __str__(self) -> str:
+        return self.name
+
+    @property
+    def modes(self) -> list[str]:
+        return [
+            m for m, allowed in ((Mode.IN_PERSON, self.allows_in_person), (Mode.ONLINE, self.allows_online)) if allowed
+        ]
+
+
+class InvitationCode(models.Model):
+    """Lets individuals apply in a category that is not open to everyone. Only a hash is stored."""
+
+    category = models.ForeignKey(Category, verbose_name=_("category"), on_delete=models.CASCADE, related_name="codes")
+    code_hash = models.CharField(max_length=64, unique=True)
+    label = models.CharField(_("label"), max_length=200, blank=True)
+    max_uses = models.PositiveIntegerField(_("maximum uses"), null=True, blank=True)
+    uses = models.PositiveIntegerField(_("uses"), default=0)
+    expires_at = models.DateTimeField(_("expires"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("invitation code")
+        verbose_name_plural = _("invitation codes")
+
+    def __str__(self) -> str:
+        return self.label or f"{self.category} #{self.pk}"
+
+
+class EventCapacity(models.Model):
+    """The in-person capacity of an event; its row is the lock taken by every seat allocation."""
+
+    event = models.OneToOneField(Event, verbose_name=_("event"), on_delete=models.CASCADE, related_name="capacity")
+    in_person_capacity = models.PositiveIntegerField(_("in-person capacity"), null=True, blank=True)
+    registration_open = models.BooleanField(_("registration open"), default=True)
+    retention_days = models.PositiveIntegerField(_("keep personal data for (days after the event)"), default=180)
+
+    class Meta:
+        verbose_name = _("accreditation settings")
+        verbose_name_plural = _("accreditation settings")
+
+    def __str__(self) -> str:
+        return str(self.event)
+
+
+class PrivacyNotice(models.Model):
+    event = models.ForeignKey(Event, verbose_name=_("event"), on_delete=models.CASCADE, related_name="privacy_notices")
+    version = models.PositiveIntegerField(_("version"))
+    text = models.TextField(_("text (Markdown)"))  # per language
+    published_at = models.DateTimeField(_("published"), auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("privacy notice")
+        verbose_name_plural = _("privacy notices")
+        ordering = ["event", "-version"]
+        constraints = [models.UniqueConstraint(fields=["event", "version"], name="privacy_notice_version_unique")]
+
+    def __str__(self) -> str:
+        return f"{self.event} v{self.version}"
+
+
+class Delegation(TimeStampedModel):
+    """A state's or organisation's delegation, registered by its focal point."""
+
+    class Kind(models.TextChoices):
+        MEMBER_STATE = "member_state", _("member state")
+        OBSERVER = "observer", _("observer")
+        ORGANISATION = "organisation", _("international or regional organisation")
+
+    class Status(models.TextChoices):
+        INVITED = "invited", _("focal point invited")
+        OPEN = "open", _("being prepared")
+        SUBMITTED = "submitted", _("credentials submitted")
+        APPROVED = "approved", _("credentials approved")
+        REJECTED = "rejected", _("credentials rejected")
+
+    event = models.ForeignKey(Event, verbose_name=_("event"), on_delete=models.CASCADE, related_name="delegations")
+    organisation = models.ForeignKey(
+        Organisation, verbose_name=_("state or organisation"), on_delete=models.PROTECT, related_name="delegations"
+    )
+    kind = models.CharField(_("kind"), max_length=14, choices=Kind.choices)
+    country = models.CharField(_("country"), max_length=2, blank=True, validators=[country_code_validator])
+    status = models.CharField(_("status"), max_length=10, choices=Status.choices, default=Status.INVITED)
+    focal_point = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("focal point"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="delegations",
+    )
+    focal_point_email = models.EmailField(_("focal point's e-mail"))
+    focal_point_language = models.CharField(
+        _("focal point's language"), max_length=5, choices=settings.LANGUAGES, default="en"
+    )
+    default_category = models.ForeignKey(
+        Category,
+        verbose_name=_("category of its members"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+    member_limit = models.PositiveIntegerField(_("maximum members"), null=True, blank=True)
+    decision_reason = models.TextField(_("reason for the decision"), blank=True)
+
+    class Meta:
+        verbose_name = _("delegation")
+        verbose_name_plural = _("delegations")
+        ordering = ["event", "organisation__name"]
+        constraints = [
+            models.UniqueConstraint(fields=["event", "organisation"], name="delegation_unique_per_organisation")
+        ]
+
+    def __str__(self) -> str:
+        return str(self.organisation)
+
+
+class DelegationDocument(models.Model):
+    """A note verbale or nomination letter backing a delegation's credentials. Private file."""
+
+    delegation = models.ForeignKey(
+        Delegation, verbose_name=_("delegation"), on_delete=models.CASCADE, related_name="documents"
+    )
+    kind = models.CharField(_("kind"), max_length=20, choices=SupportingDocument.choices)
+    file = models.FileField(_("file"), upload_to=private_upload_to)
+    original_name = models.CharField(_("file name"), max_length=200)
+    content_type = models.CharField(_("content type"), max_length=100)
+    size = models.PositiveIntegerField(_("size in bytes"))
+    sha256 = models.CharField(max_length=64)
+    uploaded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name=_("uploaded by"), null=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    uploaded_at = models.DateTimeField(_("uploaded"), auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("delegation document")
+        verbose_name_plural = _("delegation documents")
+        ordering = ["delegation", "-uploaded_at"]
+
+    def __str__(self) -> str:
+        return f"{self.delegation}: {self.get_kind_display()}"
+
+
+class Application(TimeStampedModel):
+    """One person's accreditation to one event."""
+
+    class Status(models.TextChoices):
+        DRAFT = "draft", _("draft")
+        SUBMITTED = "submitted", _("submitted")
+        UNDER_REVIEW = "under_review", _("under review")
+        APPROVED = "approved", _("approved")
+        WAITLISTED = "waitlisted", _("waitlisted")
+        REJECTED = "rejected", _("rejected")
+        CANCELLED = "cancelled", _("cancelled by the participant")
+        WITHDRAWN = "withdrawn", _("withdrawn by the organisers")
+
+    class Gender(models.TextChoices):
+        FEMALE = "female", _("female")
+        MALE = "male", _("male")
+        UNDISCLOSED = "undisclosed", _("prefer not to say")
+
+    class Honorific(models.TextChoices):
+        HE = "he", _("H.E.")
+        DR = "dr", _("Dr")
+        PROF = "prof", _("Prof.")
+        MR = "mr", _("Mr")
+        MS = "ms", _("Ms")
+        NONE = "", _("(none)")
+
+    event = models.ForeignKey(Event, verbose_name=_("event"), on_delete=models.CASCADE, related_name="applications")
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("account"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="applications",
+    )
+    delegation = models.ForeignKey(
+        Delegation,
+        verbose_name=_("delegation"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="members",
+    )
+    is_head_of_delegation = models.BooleanField(_("head of delegation"), default=False)
+    category = models.ForeignKey(
+        Category, verbose_name=_("category"), on_delete=models.PROTECT, related_name="applications"
+    )
+    status = models.CharField(_("status"), max_length=12, choices=Status.choices, default=Status.DRAFT, db_index=True)
+    mode = models.CharField(_("participation"), max_length=10, choices=Mode.choices, default=Mode.IN_PERSON)
+
+    honorific = models.CharField(_("honorific"), max_length=8, choices=Honorific.choices, blank=True)
+    family_name = models.CharField(_("family name (as in the passport)"), max_length=100)
+    given_names = models.CharField(_("given names (as in the passport)"), max_length=150)
+    name_native = models.CharField(_("name in your own script"), max_length=200, blank=True)
+    gender = models.CharField(_("gender"), max_length=12, choices=Gender.choices, default=Gender.UNDISCLOSED)
+    nationality = models.CharField(_("nationality"), max_length=2, validators=[country_code_validator])
+    organisation_name = models.CharField(_("organisation"), max_length=300)
+    position = models.CharField(pgettext_lazy("job title", "position"), max_length=300)
+    email = models.EmailField(_("e-mail"))
+    phone = models.CharField(
+        _("phone"), max_length=32, blank=True, help_text=_("International format, e.g. +998 71 123 45 67.")
+    )
+    language = models.CharField(_("preferred language"), max_length=5, choices=settings.LANGUAGES, default="en")
+    photo = models.FileField(_("photo"), upload_to=private_upload_to, blank=True)
+    supporting_document = models.FileField(_("supporting document"), upload_to=private_upload_to, blank=True)
+    supporting_document_name = models.CharField(max_length=200, blank=True)
+    sessions = models.ManyToManyField(
+        "programme.Session",
+        verbose_name=_("sessions you intend to attend"),
+        blank=True,
+        through="SessionSeat",
+        related_name="+",
+    )
+    interpretation_needs = models.CharField(_("interpretation needs"), max_length=300, blank=True)
+    accessibility_needs = models.TextField(_("accessibility needs"), blank=True)
+    dietary_needs = models.CharField(_("dietary needs"), max_length=300, blank=True)
+
+    # In person only. The passport number is stored encrypted (majlis.core.crypto), never in clear.
+    passport_number_encrypted = models.BinaryField(
+        _("passport number (encrypted)"), null=True, blank=True, editable=False
+    )
+    passport_number_digest = models.CharField(max_length=64, blank=True, db_index=True, editable=False)
+    passport_expiry = models.DateField(_("passport expiry date"), null=True, blank=True)
+    passport_country = models.CharField(
+        _("passport issued by"), max_length=2, blank=True, validators=[country_code_validator]
+    )
+    arrival_at = models.DateTimeField(_("arrival"), null=True, blank=True)
+    arrival_details = models.CharField(_("arrival details (flight, train)"), max_length=200, blank=True)
+    departure_at = models.DateTimeField(_("departure"), null=True, blank=True)
+    departure_details = models.CharField(_("departure details"), max_length=200, blank=True)
+
+    privacy_notice = models.ForeignKey(
+        PrivacyNotice,
+        verbose_name=_("privacy notice accepted"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
+    consented_at = models.DateTimeField(_("consent given"), null=True, blank=True)
+    listed_publicly = models.BooleanField(_("appear in the public participant list"), default=False)
+
+    submitted_at = models.DateTimeField(_("submitted"), null=True, blank=True)
+    decided_at = models.DateTimeField(_("decided"), null=True, blank=True)
+    decision_reason = models.TextField(_("reason for the decision"), blank=True)
+    waitlisted_at = models.DateTimeField(_("waitlisted"), null=True, blank=True)
+    invitation_token_hash = models.CharField(max_length=64, blank=True, db_index=True, editable=False)
+    deletion_requested_at = models.DateTimeField(_("deletion requested"), null=True, blank=True)
+    personal_data_purged_at = models.DateTimeField(_("personal data removed"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("application")
+        verbose_name_plural = _("applications")
+        ordering = ["event", "family_name", "given_names"]
+        indexes = [
+            models.Index(fields=["event", "status"]),
+            models.Index(fields=["event", "email"]),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.family_name.upper()} {self.given_names}"
+
+    @property
+    def full_name(self) -> str:
+        return f"{self.given_names} {self.family_name}".strip()
+
+    @property
+    def holds_in_person_seat(self) -> bool:
+        return self.status == self.Status.APPROVED and self.mode == Mode.IN_PERSON
+
+
+class SessionSeat(models.Model):
+    """A seat in a session with its own capacity (side events, breakouts), or a place on its waitlist."""
+
+    class Status(models.TextChoices):
+        REQUESTED = "requested", _("requested")
+        CONFIRMED = "confirmed", _("confirmed")
+        WAITLISTED = "waitlisted", _("waitlisted")
+
+    application = models.ForeignKey(Application, on_delete=models.CASCADE, related_name="seats")
+    session = models.ForeignKey("programme.Session", on_delete=models.CASCADE, related_name="seats")
+    status = models.CharField(_("status"), max_length=10, choices=Status.choices, default=Status.REQUESTED)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("session seat")
+        verbose_name_plural = _("session seats")
+        ordering = ["session", "created_at", "id"]
+        constraints = [models.UniqueConstraint(fields=["application", "session"], name="session_seat_unique")]
+
+    def __str__(self) -> str:
+        return f"{self.application} — {self.session} ({self.status})"
+
+
+class Notification(models.Model):
+    """An e-mail to send, sent, or failed: organisers see every one; a key stops sending twice."""
+
+    class Status(models.TextChoices):
+        QUEUED = "queued", _("queued")
+        SENT = "sent", _("sent")
+        FAILED = "failed", _("failed, will retry")
+        GAVE_UP = "gave_up", _("failed")
+
+    key = models.CharField(max_length=200, unique=True)
+    event = models.ForeignKey(Event, on_delete=models.CASCADE, related_name="+", null=True, blank=True)
+    application = models.ForeignKey(
+        Application, on_delete=models.SET_NULL, null=True, blank=True, related_name="notifications"
+    )
+    recipient = models.EmailField(_("recipient"))
+    language = models.CharField(_("language"), max_length=5)
+    template = models.CharField(_("template"), max_length=100)
+    subject = models.CharField(_("subject"), max_length=300)
+    status = models.CharField(_("status"), max_length=8, choices=Status.choices, default=Status.QUEUED, db_index=True)
+    attempts = models.PositiveSmallIntegerField(_("attempts"), default=0)
+    last_error = models.TextField(_("last error"), blank=True)
+    created_at = models.DateTimeField(_("created"), auto_now_add=True)
+    sent_at = models.DateTimeField(_("sent"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("e-mail notification")
+        verbose_name_plural = _("e-mail notifications")
+        ordering = ["-created_at"]
+
+    def __str__(self) -> str:
+        return f"{self.template} → {self.recipient} ({self.status})"
+
+
+class LoginLink(models.Model):
+    """A one-time e-mail log-in link: valid 20 minutes, single use. Only a hash is stored."""
+
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="login_links")
+    token_hash = models.CharField(max_length=64, unique=True)
+    created_at = models.DateTimeField(auto_now_add=True, db_index=True)
+    expires_at = models.DateTimeField()
+    used_at = models.DateTimeField(null=True, blank=True)
+    requested_from = models.GenericIPAddressField(null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("log-in link")
+        verbose_name_plural = _("log-in links")
+
+    def __str__(self) -> str:
+        return f"{self.user} {self.created_at:%Y-%m-%d %H:%M}"
