@@ -326,6 +326,7 @@ class Application(TimeStampedModel):
         verbose_name = _("application")
         verbose_name_plural = _("applications")
         ordering = ["event", "family_name", "given_names"]
+        permissions = [("view_passport_number", _("Can view and export passport numbers"))]
         indexes = [
             models.Index(fields=["event", "status"]),
             models.Index(fields=["event", "email"]),
