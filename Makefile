@@ -37,7 +37,7 @@ typecheck: $(STAMP)
 	$(BIN)/mypy src
 
 messages: $(STAMP)
-	cd src/majlis && ../../$(BIN)/majlis makemessages --no-obsolete --no-location -l ru -l uz && ../../$(BIN)/majlis compilemessages
+	cd src/majlis && MAJLIS_VAR_DIR=../../var ../../$(BIN)/majlis makemessages --no-obsolete --no-location -l ru -l uz && MAJLIS_VAR_DIR=../../var ../../$(BIN)/majlis compilemessages
 
 clean-var:
 	rm -rf var
