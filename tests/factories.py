@@ -333,3 +333,78 @@ def make_large_programme(event: Event, count: int) -> list:
         for k in range(2)
     )
     return sessions
+
+
+# --- Accreditation ---------------------------------------------------------------------------------
+
+
+def make_accreditation_event(**kwargs: Any) -> Event:
+    """A published event with the default categories, its capacity row and privacy notice v1."""
+    from majlis.accreditation.services import ensure_event_setup
+
+    kwargs.setdefault("status", Event.Status.PUBLISHED)
+    event = make_event(**kwargs)
+    ensure_event_setup(event)
+    return event
+
+
+def make_category(event: Event, **kwargs: Any):
+    from majlis.accreditation.models import Category
+
+    n = next(_seq)
+    kwargs.setdefault("code", f"category-{n}")
+    kwargs.setdefault("name_en", f"Category {n}")
+    return Category.objects.create(event=event, **kwargs)
+
+
+def make_application(event: Event, **kwargs: Any):
+    """An application written straight to the database (no workflow, no mail): for setting up tests.
+
+    ``category`` may be a Category or a code (default "expert"); ``passport_number`` is encrypted.
+    """
+    from majlis.accreditation.models import Application, Category
+    from majlis.accreditation.services import set_passport_number
+
+    n = next(_seq)
+    category = kwargs.pop("category", "expert")
+    if isinstance(category, str):
+        category = Category.objects.get(event=event, code=category)
+    passport = kwargs.pop("passport_number", "")
+    kwargs.setdefault("family_name", f"Family{n}")
+    kwargs.setdefault("given_names", f"Given{n}")
+    kwargs.setdefault("nationality", "UZ")
+    kwargs.setdefault("organisation_name", "Institute of Strategic Studies")
+    kwargs.setdefault("position", "Researcher")
+    kwargs.setdefault("email", f"applicant{n}@example.org")
+    if kwargs.get("status") in {Application.Status.SUBMITTED, Application.Status.UNDER_REVIEW}:
+        kwargs.setdefault("submitted_at", timezone.now())
+    if kwargs.get("status") == Application.Status.WAITLISTED:
+        kwargs.setdefault("waitlisted_at", timezone.now())
+    application = Application(event=event, category=category, **kwargs)
+    if passport:
+        set_passport_number(application, passport)
+    application.save()
+    return application
+
+
+def make_delegation(event: Event, *, focal_point=None, **kwargs: Any):
+    """A delegation of a government (a new one unless ``organisation`` is given), members in the "delegate" category.
+
+    With a ``focal_point`` user the delegation is claimed (status "open") and the user holds the focal-point role.
+    """
+    from majlis.accreditation.models import Category, Delegation
+
+    organisation = kwargs.pop("organisation", None)
+    if organisation is None:
+        organisation = make_organisation(kind=Organisation.Kind.GOVERNMENT, country="KZ")
+    kwargs.setdefault("kind", Delegation.Kind.MEMBER_STATE)
+    kwargs.setdefault("country", organisation.country)
+    kwargs.setdefault("focal_point_email", focal_point.email if focal_point else f"focal{next(_seq)}@example.org")
+    if "default_category" not in kwargs:
+        kwargs["default_category"] = Category.objects.filter(event=event, code="delegate").first()
+    if focal_point is not None:
+        kwargs.setdefault("status", Delegation.Status.OPEN)
+        EventRole.objects.get_or_create(
+            event=event, user=focal_point, role=EventRole.Role.FOCAL_POINT, defaults={"organisation": organisation}
+        )
+    return Delegation.objects.create(event=event, organisation=organisation, focal_point=focal_point, **kwargs)

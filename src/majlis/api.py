@@ -1,5 +1,6 @@
 """The JSON API, mounted at /api/v1/ (docs at /api/v1/docs, schema at /api/v1/openapi.json)."""
 
+from majlis.accreditation.api import router as accreditation_router
 from majlis.core.api_support import MajlisAPI
 from majlis.events.api import router as events_router
 from majlis.programme.api import router as programme_router
@@ -7,3 +8,4 @@ from majlis.programme.api import router as programme_router
 api = MajlisAPI(title="Majlis API", version="1", urls_namespace="api")
 api.add_router("/", events_router)
 api.add_router("/", programme_router)
+api.add_router("/", accreditation_router)

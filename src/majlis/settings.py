@@ -262,9 +262,17 @@ LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
     "formatters": {"plain": {"format": "%(asctime)s %(levelname)s %(name)s: %(message)s"}},
-    "handlers": {"console": {"class": "logging.StreamHandler", "formatter": "plain"}},
+    "filters": {"redact_passports": {"()": "majlis.core.logging_filters.RedactPassportFilter"}},
+    "handlers": {
+        "console": {"class": "logging.StreamHandler", "formatter": "plain", "filters": ["redact_passports"]}
+    },
     "root": {"handlers": ["console"], "level": os.environ.get("MAJLIS_LOG_LEVEL", "INFO")},
     "loggers": {"django.db.backends": {"level": "WARNING"}},
 }
 
 NINJA_PAGINATION_PER_PAGE = 50
+
+# Error reports never show passport numbers or keys, whatever a view forgot to mark sensitive.
+DEFAULT_EXCEPTION_REPORTER_FILTER = "majlis.core.logging_filters.PassportSafeExceptionReporterFilter"
+# The public address used in e-mailed links (log-in links), so that a forged Host header cannot change them.
+MAJLIS_PUBLIC_URL = os.environ.get("MAJLIS_PUBLIC_URL", "").rstrip("/")

@@ -17,8 +17,13 @@ urlpatterns = [
 
 urlpatterns += i18n_patterns(
     path("", core_views.platform_home, name="platform-home"),
+    path("account/login/link/", include("majlis.accreditation.urls_login")),
+    path("account/applications/", include("majlis.accreditation.urls_account")),
+    path("account/my-data/", include("majlis.accreditation.urls_my_data")),
+    path("account/files/", include("majlis.accreditation.urls_files")),
     path("account/", include("majlis.core.urls_account")),
     path("<slug:event>/", include("majlis.events.urls")),
+    path("<slug:event>/", include("majlis.accreditation.urls_event")),
     prefix_default_language=True,
 )
 

@@ -17,4 +17,7 @@ def account_home(request: HttpRequest) -> HttpResponse:
     roles = request.user.event_roles.select_related("event", "organisation").order_by(
         "-event__start_date", "event_id", "role"
     )
-    return render(request, "core/account_home.html", {"roles": roles})
+    from majlis.accreditation.models import Delegation
+
+    delegations = Delegation.objects.filter(focal_point=request.user).select_related("event", "organisation")
+    return render(request, "core/account_home.html", {"roles": roles, "delegations": delegations})

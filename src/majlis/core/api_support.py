@@ -319,7 +319,8 @@ documents and news, and the published programme; organisers also edit the draft 
 only. A signed-in organiser of an event (browser session) also sees its drafts, restricted
 documents and unpublished news. Writes (`/events/{slug}/programme/draft/…` and publishing a
 version) need a signed-in organiser (session cookie and the `X-CSRFToken` header); a side-event
-organiser may change only the sessions of their own organisation.
+organiser may change only the sessions of their own organisation. The participant endpoints
+(`/events/{slug}/accreditation/…`) are for the event's organisers only and never return passport data.
 
 **Language.** `?lang=en|ru|uz` wins, then the `Accept-Language` header, then English. Translated
 fields fall back to English. The response names its language in `Content-Language`.

@@ -13,4 +13,6 @@ urlpatterns = [
     path("contacts/", views.contacts, name="contacts"),
     path("background/", views.background, name="background"),
     path("", include("majlis.programme.urls")),
+    path("delegations/", include("majlis.accreditation.urls_delegations")),
+    path("manage/participants/", include("majlis.accreditation.urls_manage")),
 ]

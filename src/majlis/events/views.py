@@ -15,6 +15,7 @@ from django.utils import timezone
 from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 
+from majlis.accreditation.views_register import registration_state
 from majlis.core import audit
 from majlis.core.permissions import is_organiser, public
 
@@ -49,6 +50,7 @@ def event_home(request: HttpRequest, event: str) -> HttpResponse:
         "documents": documents[:HOME_DOCUMENTS],
         "more_documents": len(documents) > HOME_DOCUMENTS,
         "phase": ev.phase(),
+        "registration_open": registration_state(ev) == "open",
         "attendee_info": attendee_info,
         "attendee_info_file": _file_for_language(attendee_info) if attendee_info else None,
         "languages": [name for _code, name in settings.LANGUAGES],

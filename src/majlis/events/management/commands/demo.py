@@ -12,6 +12,7 @@ from typing import Any
 from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
+from majlis.accreditation.demo import load_demo_accreditation
 from majlis.events.demo import content, loader
 from majlis.events.models import Event
 from majlis.programme.demo import load_demo_programme
@@ -34,7 +35,9 @@ class Command(BaseCommand):
                 "passwords. Use --force if you really mean it."
             )
         report = loader.load()
-        load_demo_programme(Event.objects.get(slug=content.EVENT_SLUG), stdout=self.stdout)
+        event = Event.objects.get(slug=content.EVENT_SLUG)
+        load_demo_programme(event, stdout=self.stdout)
+        load_demo_accreditation(event, stdout=self.stdout)
         out = self.stdout
         if report.changed:
             created = sum(report.created.values())

@@ -1,0 +1,159 @@
+"""Seats: the event's in-person capacity, per-category quotas, per-session capacity, and their waitlists.
+
+Every allocation happens under row locks, always taken in the same order so that two transactions
+can never wait for each other: the event's ``EventCapacity`` row (taken by every change that can
+move a seat, session seats included), then the application row, then session rows in id order.
+The lock is taken *before* counting, so two approvals racing for the last seat are serialised and
+the second one counts the first one's seat (no overbooking, PostgreSQL or SQLite). The functions
+here must run inside ``transaction.atomic`` (the services open it).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterable
+from typing import Any
+
+from django.db import transaction
+from django.utils import timezone
+
+from .models import Application, Category, EventCapacity, Mode, SessionSeat
+
+Status = Application.Status
+
+
+def ensure_capacity_row(event: Any) -> EventCapacity:
+    """The row every allocation locks; create it outside the race (ensure_event_setup does)."""
+    capacity, _created = EventCapacity.objects.get_or_create(event=event)
+    return capacity
+
+
+def lock_event(event: Any) -> EventCapacity:
+    """Lock the event's capacity row for the rest of the transaction (creating it if it is missing)."""
+    if not transaction.get_connection().in_atomic_block:
+        raise RuntimeError("lock_event must be called inside transaction.atomic")
+    try:
+        return EventCapacity.objects.select_for_update().get(event=event)
+    except EventCapacity.DoesNotExist:
+        ensure_capacity_row(event)
+        return EventCapacity.objects.select_for_update().get(event=event)
+
+
+def in_person_seats_taken(event: Any, category: Category | None = None) -> int:
+    seats = Application.objects.filter(event=event, status=Status.APPROVED, mode=Mode.IN_PERSON)
+    if category is not None:
+        seats = seats.filter(category=category)
+    return seats.count()
+
+
+def seats_left(capacity: EventCapacity, category: Category | None = None) -> int | None:
+    """Free in-person seats for the event (and the category's quota); None means unlimited."""
+    limits = []
+    if capacity.in_person_capacity is not None:
+        limits.append(capacity.in_person_capacity - in_person_seats_taken(capacity.event_id))
+    if category is not None and category.in_person_quota is not None:
+        limits.append(category.in_person_quota - in_person_seats_taken(capacity.event_id, category))
+    return max(0, min(limits)) if limits else None
+
+
+def needs_seat(application: Application) -> bool:
+    return application.mode == Mode.IN_PERSON
+
+
+def has_free_seat(capacity: EventCapacity, application: Application) -> bool:
+    """Whether the application could take an in-person seat now. Call with the event lock held."""
+    if not needs_seat(application):
+        return True
+    category = Category.objects.get(pk=application.category_id)
+    left = seats_left(capacity, category)
+    return left is None or left > 0
+
+
+def waitlist_queue(event: Any):
+    """The in-person waitlist in the order it is promoted: first waitlisted, first served."""
+    return Application.objects.filter(event=event, status=Status.WAITLISTED, mode=Mode.IN_PERSON).order_by(
+        "waitlisted_at", "id"
+    )
+
+
+def promote_waitlist(capacity: EventCapacity, *, on_promoted: Callable[[Application], None]) -> list[Application]:
+    """Approve waitlisted applications in order while seats are free. Call with the event lock held.
+
+    An application whose category quota is full is skipped (it keeps its place); the next one in
+    another category may still fit. ``on_promoted`` records, mails and allocates session seats.
+    """
+    promoted: list[Application] = []
+    for candidate in waitlist_queue(capacity.event_id).select_related("category"):
+        if capacity.in_person_capacity is not None and seats_left(capacity) == 0:
+            break
+        if not has_free_seat(capacity, candidate):
+            continue
+        application = Application.objects.select_for_update().get(pk=candidate.pk)
+        if application.status != Status.WAITLISTED:
+            continue
+        application.status = Status.APPROVED
+        application.decided_at = timezone.now()
+        application.save(update_fields=["status", "decided_at", "updated_at"])
+        on_promoted(application)
+        promoted.append(application)
+    return promoted
+
+
+# --- Sessions with their own capacity (side events, breakouts) ----------------------------------
+
+
+def session_seats_taken(session: Any) -> int:
+    """Confirmed in-person seats; online participants follow without taking a chair."""
+    return SessionSeat.objects.filter(
+        session=session, status=SessionSeat.Status.CONFIRMED, application__mode=Mode.IN_PERSON
+    ).count()
+
+
+def lock_sessions(sessions: Iterable[Any]) -> list[Any]:
+    """Lock session rows in id order (the order every caller uses)."""
+    from majlis.programme.models import Session
+
+    ids = sorted({session.pk for session in sessions})
+    return list(Session.objects.select_for_update().filter(pk__in=ids).order_by("pk"))
+
+
+def allocate_session_seat(seat: SessionSeat, session: Any) -> str:
+    """Confirm or waitlist one seat of an approved application. Call with the session row locked."""
+    application = seat.application
+    free = application.mode != Mode.IN_PERSON or session.capacity is None
+    if free or session_seats_taken(session) < session.capacity:
+        status = SessionSeat.Status.CONFIRMED
+    else:
+        status = SessionSeat.Status.WAITLISTED
+    if seat.status != status:
+        seat.status = status
+        if status == SessionSeat.Status.WAITLISTED:
+            # The waitlist is ordered by the moment a seat was asked for and refused.
+            seat.created_at = timezone.now()
+        seat.save(update_fields=["status", "created_at"])
+    return status
+
+
+def session_waitlist(session: Any):
+    return (
+        SessionSeat.objects.filter(
+            session=session,
+            status=SessionSeat.Status.WAITLISTED,
+            application__status=Status.APPROVED,
+        )
+        .select_related("application")
+        .order_by("created_at", "id")
+    )
+
+
+def promote_session_waitlist(session: Any, *, on_promoted: Callable[[SessionSeat], None]) -> list[SessionSeat]:
+    """Confirm waitlisted seats in order while the session has room. Call with the session row locked."""
+    promoted: list[SessionSeat] = []
+    for seat in session_waitlist(session):
+        counted = seat.application.mode == Mode.IN_PERSON and session.capacity is not None
+        if counted and session_seats_taken(session) >= session.capacity:
+            break
+        seat.status = SessionSeat.Status.CONFIRMED
+        seat.save(update_fields=["status"])
+        on_promoted(seat)
+        promoted.append(seat)
+    return promoted

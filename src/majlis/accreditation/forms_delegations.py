@@ -1,0 +1,301 @@
+"""Forms of the delegation pages: inviting a delegation, its documents, its members, decisions.
+
+The forms only check and shape input; every change is made by a function of ``services.py``.
+"""
+
+from __future__ import annotations
+
+from typing import Any, cast
+
+from django import forms
+from django.conf import settings
+from django.db.models import QuerySet
+from django.utils.translation import gettext_lazy as _
+
+from majlis.events.models import Event, Organisation, country_code_validator
+
+from .forms import ApplicationForm, initial_from_application
+from .models import Application, Category, Delegation, SupportingDocument
+from .photos import check_document
+
+DOCUMENT_KINDS = [
+    (SupportingDocument.NOTE_VERBALE.value, SupportingDocument.NOTE_VERBALE.label),
+    (SupportingDocument.NOMINATION_LETTER.value, SupportingDocument.NOMINATION_LETTER.label),
+]
+# Kinds of organisation an organiser may create while inviting a delegation.
+NEW_ORGANISATION_KINDS = [
+    (kind.value, kind.label)
+    for kind in (
+        Organisation.Kind.GOVERNMENT,
+        Organisation.Kind.IGO,
+        Organisation.Kind.REGIONAL,
+        Organisation.Kind.UN_ENTITY,
+    )
+]
+
+
+class CountryField(forms.CharField):
+    """A two-letter ISO 3166 code, upper-cased."""
+
+    def __init__(self, **kwargs: Any) -> None:
+        kwargs.setdefault("max_length", 2)
+        kwargs.setdefault("min_length", 2)
+        kwargs.setdefault("validators", [country_code_validator])
+        super().__init__(**kwargs)
+        self.widget.attrs.setdefault("autocapitalize", "characters")
+        self.widget.attrs.setdefault("size", 4)
+
+    def to_python(self, value: Any) -> str:
+        return str(super().to_python(value) or "").strip().upper()
+
+
+# --- Organisers ----------------------------------------------------------------------------------
+
+
+class InviteDelegationForm(forms.Form):
+    """An organiser invites a state's or organisation's delegation and its focal point."""
+
+    organisation: forms.ModelChoiceField[Organisation] = forms.ModelChoiceField(
+        label=_("State or organisation"),
+        queryset=Organisation.objects.none(),
+        required=False,
+        empty_label=_("— a new one, named below —"),
+        help_text=_("Choose one already known to the platform, or leave this empty and name a new one below."),
+    )
+    new_name_en = forms.CharField(label=_("Name of the new one in English"), max_length=300, required=False)
+    new_name_ru = forms.CharField(label=_("Name of the new one in Russian"), max_length=300, required=False)
+    new_name_uz = forms.CharField(label=_("Name of the new one in Uzbek"), max_length=300, required=False)
+    new_acronym = forms.CharField(label=_("Acronym of the new one"), max_length=30, required=False)
+    new_kind = forms.ChoiceField(
+        label=_("The new one is a"), choices=NEW_ORGANISATION_KINDS, initial=Organisation.Kind.GOVERNMENT
+    )
+    new_country = CountryField(
+        label=_("Country of the new one"),
+        required=False,
+        help_text=_("Two-letter ISO 3166 code, e.g. KZ. Needed for a government; empty for an organisation."),
+    )
+    kind = forms.ChoiceField(label=_("The delegation represents"), choices=Delegation.Kind.choices)
+    focal_point_email = forms.EmailField(label=_("Focal point's e-mail"))
+    focal_point_language = forms.ChoiceField(
+        label=_("Focal point's language"),
+        choices=settings.LANGUAGES,
+        help_text=_("The invitation and every later e-mail to the focal point use this language."),
+    )
+    default_category: forms.ModelChoiceField[Category] = forms.ModelChoiceField(
+        label=_("Category of its members"), queryset=Category.objects.none(), required=False
+    )
+    member_limit = forms.IntegerField(
+        label=_("Maximum members"),
+        required=False,
+        min_value=1,
+        max_value=1000,
+        help_text=_("Leave empty for no limit."),
+    )
+
+    def __init__(self, *args: Any, event: Event, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.event = event
+        taken = Delegation.objects.filter(event=event).values("organisation_id")
+        cast(forms.ModelChoiceField, self.fields["organisation"]).queryset = Organisation.objects.exclude(
+            pk__in=taken
+        ).order_by("name")
+        cast(forms.ModelChoiceField, self.fields["default_category"]).queryset = Category.objects.filter(
+            event=event
+        ).order_by("position", "id")
+
+    def clean_focal_point_email(self) -> str:
+        return self.cleaned_data["focal_point_email"].strip().lower()
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean() or {}
+        organisation = data.get("organisation")
+        new_name = (data.get("new_name_en") or "").strip()
+        if organisation is None and not new_name:
+            self.add_error("organisation", _("Choose a state or organisation, or name a new one in English below."))
+        elif organisation is not None and new_name:
+            self.add_error(
+                "new_name_en", _("Either choose an existing state or organisation or name a new one, not both.")
+            )
+        elif organisation is None and Organisation.objects.filter(name_en__iexact=new_name).exists():
+            self.add_error(
+                "new_name_en", _("“%(name)s” is already known: choose it in the list above.") % {"name": new_name}
+            )
+        if (
+            organisation is None
+            and data.get("new_kind") == Organisation.Kind.GOVERNMENT
+            and not data.get("new_country")
+        ):
+            self.add_error("new_country", _("Give the country of the new government."))
+        return data
+
+    def new_organisation(self) -> Organisation | None:
+        """The organisation to create, unsaved; ``None`` when an existing one was chosen."""
+        if self.cleaned_data.get("organisation") is not None:
+            return None
+        return Organisation(
+            name_en=self.cleaned_data["new_name_en"].strip(),
+            name_ru=self.cleaned_data["new_name_ru"].strip(),
+            name_uz=self.cleaned_data["new_name_uz"].strip(),
+            acronym_en=self.cleaned_data["new_acronym"].strip(),
+            kind=self.cleaned_data["new_kind"],
+            country=self.cleaned_data["new_country"],
+        )
+
+
+class DecisionForm(forms.Form):
+    """Approve, reject (with a reason) or waitlist."""
+
+    decision = forms.ChoiceField(
+        label=_("Decision"),
+        choices=[("approve", _("Approve")), ("reject", _("Reject")), ("waitlist", _("Waitlist"))],
+    )
+    reason = forms.CharField(
+        label=_("Reason"),
+        required=False,
+        max_length=2000,
+        widget=forms.Textarea(attrs={"rows": 2}),
+        help_text=_("Required to reject; sent to the person concerned."),
+    )
+
+    def __init__(self, *args: Any, allow_waitlist: bool = True, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        if not allow_waitlist:
+            cast(forms.ChoiceField, self.fields["decision"]).choices = [
+                ("approve", _("Approve")),
+                ("reject", _("Reject")),
+            ]
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean() or {}
+        if data.get("decision") == "reject" and not (data.get("reason") or "").strip():
+            self.add_error("reason", _("Give the reason for the rejection."))
+        return data
+
+
+# --- Focal points --------------------------------------------------------------------------------
+
+
+class DelegationDocumentForm(forms.Form):
+    kind = forms.ChoiceField(label=_("Document"), choices=DOCUMENT_KINDS)
+    file = forms.FileField(
+        label=_("File"),
+        help_text=_("PDF, JPEG or PNG, at most 10 MB."),
+        widget=forms.ClearableFileInput(attrs={"accept": "application/pdf,image/jpeg,image/png"}),
+    )
+
+    def clean_file(self) -> Any:
+        file = self.cleaned_data["file"]
+        check_document(file)  # by content: a PDF, JPEG or PNG of at most 10 MB, really what its name says
+        return file
+
+
+class MemberInvitationForm(forms.Form):
+    """Just enough to send a member a personal link to fill in their own data."""
+
+    given_names = forms.CharField(label=_("Given names (as in the passport)"), max_length=150)
+    family_name = forms.CharField(label=_("Family name (as in the passport)"), max_length=100)
+    email = forms.EmailField(label=_("E-mail"))
+    language = forms.ChoiceField(
+        label=_("Preferred language"),
+        choices=settings.LANGUAGES,
+        help_text=_("The invitation and every later e-mail to this person use this language."),
+    )
+
+    def clean_email(self) -> str:
+        return self.cleaned_data["email"].strip().lower()
+
+    def service_data(self) -> dict[str, Any]:
+        return {name: self.cleaned_data[name] for name in ("given_names", "family_name", "email", "language")}
+
+
+class HeadOfDelegationForm(forms.Form):
+    member = forms.ModelChoiceField(label=_("Head of delegation"), queryset=Application.objects.none())
+
+    def __init__(self, *args: Any, members: QuerySet[Application], **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        field = cast(forms.ModelChoiceField, self.fields["member"])
+        field.queryset = members
+        field.label_from_instance = lambda member: member.full_name  # type: ignore[method-assign,assignment]
+
+
+class MemberForm(ApplicationForm):
+    """A member's data as their focal point fills it in: the fields of the individual application.
+
+    The category is the delegation's; the note verbale or nomination letter of the delegation
+    stands for every member's supporting document; the photo may be added later (by the focal
+    point or by the member). The focal point confirms that the person agreed to the privacy notice.
+    """
+
+    def __init__(
+        self,
+        *args: Any,
+        event: Event,
+        delegation: Delegation,
+        application: Application | None = None,
+        allowed_pending: set[str] | frozenset[str] = frozenset(),
+        **kwargs: Any,
+    ) -> None:
+        from .services import current_privacy_notice
+        from .views_register import intended_sessions
+
+        self.delegation = delegation
+        category = application.category if application is not None else delegation.default_category
+        categories = [category] if category is not None else list(Category.objects.filter(event=event))
+        if application is not None:
+            kwargs.setdefault("initial", initial_from_application(application))
+        super().__init__(
+            *args,
+            event=event,
+            categories=categories,
+            sessions=intended_sessions(event),
+            privacy_notice=current_privacy_notice(event),
+            application=application,
+            allowed_pending=allowed_pending,
+            **kwargs,
+        )
+        for name in ("invitation_code", "supporting_document", "document_token", "listed_publicly"):
+            self.fields.pop(name, None)
+        if category is not None:
+            self.fields.pop("category", None)
+        else:
+            self.fields["category"].label = _("Category")
+        labels = {
+            "family_name": _("Family name, as in the passport"),
+            "given_names": _("Given names, as in the passport"),
+            "name_native": _("Name in their own script"),
+            "language": _("Language for our e-mails to this person"),
+            "mode": _("Takes part"),
+        }
+        for name, label in labels.items():
+            self.fields[name].label = label
+        self.fields["name_native"].help_text = _("For example in Cyrillic or Chinese characters.")
+        self.fields["consent"].label = _(
+            "This person has read the privacy notice above and agrees that their data is processed as it describes."
+        )
+        self.fields["consent"].error_messages["required"] = _(
+            "Confirm that this person agreed to the privacy notice: without their consent we cannot process the data."
+        )
+        self.fields["photo"].help_text = _(
+            "A recent passport-style photo for the badge: JPEG or PNG, at most 5 MB, at least 300 × 400 pixels. "
+            "It may also be added later."
+        )
+        if not self.initial.get("organisation_name"):  # new members, and invited ones who left it empty
+            self.initial["organisation_name"] = str(delegation.organisation)
+
+    def _resolve_category(self) -> Category | None:
+        if self.application is None and self.delegation.default_category is not None:
+            return self.delegation.default_category
+        return super()._resolve_category()
+
+    def _clean_photo_choice(self, cleaned: dict[str, Any]) -> None:
+        if self.pending_photo is None:
+            return  # optional here: the photo already held (if any) is kept
+        super()._clean_photo_choice(cleaned)
+
+    def _clean_document_choice(self, cleaned: dict[str, Any], category: Category | None) -> None:
+        self.uses_document = False  # the delegation's note verbale or nomination letter covers its members
+
+    def service_data(self) -> dict[str, Any]:
+        data = self.application_data()
+        data.pop("listed_publicly", None)  # the person's own choice, made in their account
+        return data

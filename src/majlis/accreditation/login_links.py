@@ -1,0 +1,221 @@
+"""One-time e-mail log-in links for participants and focal points.
+
+A link is valid for 20 minutes and works once. Only the SHA-256 of its token is stored, so a copy
+of the database logs nobody in. Requests are rate-limited per address (3 per 15 minutes, counted
+in ``LoginLink`` rows) and per IP address (20 per hour, counted in the cache), and the request form
+answers the same whether or not the address is registered.
+
+Organisers and staff log in with a password and a second factor: a link is never issued to them
+(an e-mail link would skip the second factor).
+"""
+
+from __future__ import annotations
+
+import hashlib
+import secrets
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+from typing import Any
+from urllib.parse import urlencode
+
+from django.conf import settings
+from django.contrib.auth import get_user_model, login
+from django.core.cache import cache
+from django.db import transaction
+from django.http import HttpRequest
+from django.template.loader import render_to_string
+from django.urls import reverse
+from django.utils import timezone, translation
+from django.utils.http import url_has_allowed_host_and_scheme
+
+from majlis.core import audit
+from majlis.core.permissions import ORGANISER_ROLES
+
+from .models import LoginLink
+
+LINK_LIFETIME = timedelta(minutes=20)
+EMAIL_LIMIT = 3
+EMAIL_WINDOW = timedelta(minutes=15)
+IP_LIMIT = 20
+IP_WINDOW = timedelta(hours=1)
+LOGIN_BACKEND = "django.contrib.auth.backends.ModelBackend"
+
+
+def hash_token(token: str) -> str:
+    return hashlib.sha256(token.encode("utf-8")).hexdigest()
+
+
+def may_use_login_links(user: Any) -> bool:
+    """Participants and focal points only: staff and organisers must use their password and TOTP."""
+    if user is None or not user.is_active or user.is_staff or user.is_superuser:
+        return False
+    return not user.event_roles.filter(role__in=ORGANISER_ROLES).exists()
+
+
+def safe_next_url(next_url: str, request: HttpRequest | None = None) -> str:
+    if not next_url:
+        return ""
+    allowed_hosts = {request.get_host()} if request is not None else set()
+    secure = request.is_secure() if request is not None else False
+    if url_has_allowed_host_and_scheme(next_url, allowed_hosts=allowed_hosts, require_https=secure):
+        return next_url
+    return ""
+
+
+def issue_login_link(user: Any, *, next_url: str = "", request: HttpRequest | None = None) -> str:
+    """Create a link for ``user`` and return its absolute path (``/en/account/login/link/<token>/``).
+
+    The path is in the active language; callers mailing it wrap this in ``translation.override``
+    and make it absolute with ``request.build_absolute_uri``. No rate limit here: invitations sent by
+    organisers use this too; ``request_login_link`` applies the limits for the public form.
+    """
+    token = secrets.token_urlsafe(32)
+    now = timezone.now()
+    LoginLink.objects.create(
+        user=user,
+        token_hash=hash_token(token),
+        expires_at=now + LINK_LIFETIME,
+        requested_from=audit.client_ip(request),
+    )
+    path = reverse("login-link:confirm", kwargs={"token": token})
+    next_url = safe_next_url(next_url, request)
+    if next_url:
+        path += "?" + urlencode({"next": next_url})
+    return path
+
+
+@dataclass(frozen=True)
+class LinkState:
+    link: LoginLink | None
+    problem: str  # "", "unknown", "expired", "used" or "not_allowed"
+
+    @property
+    def valid(self) -> bool:
+        return not self.problem
+
+
+def inspect_login_link(token: str, *, now: datetime | None = None) -> LinkState:
+    """What a token is worth, without using it (for the confirmation page shown on GET)."""
+    now = now or timezone.now()
+    link = LoginLink.objects.select_related("user").filter(token_hash=hash_token(token)).first()
+    return LinkState(link, _problem(link, now))
+
+
+def _problem(link: LoginLink | None, now: datetime) -> str:
+    if link is None:
+        return "unknown"
+    if link.used_at is not None:
+        return "used"
+    if link.expires_at <= now:
+        return "expired"
+    if not may_use_login_links(link.user):
+        return "not_allowed"
+    return ""
+
+
+def consume_login_link(token: str, *, request: HttpRequest) -> Any | None:
+    """Log the request in as the link's user and mark the link used; ``None`` if it is not valid.
+
+    The row is locked while it is checked and marked, so two simultaneous POSTs of one link log in
+    at most once.
+    """
+    now = timezone.now()
+    with transaction.atomic():
+        link = LoginLink.objects.select_for_update().filter(token_hash=hash_token(token)).first()
+        if link is None or _problem(link, now):
+            return None
+        link.used_at = now
+        link.save(update_fields=["used_at"])
+        user = link.user
+        login(request, user, backend=LOGIN_BACKEND)
+        audit.record("account.login_link_used", actor=user, obj=user, request=request, link=link.pk)
+    return user
+
+
+def _ip_allowance(request: HttpRequest | None) -> bool:
+    """Counts one request from this IP address; False once it made more than IP_LIMIT this hour."""
+    ip = audit.client_ip(request)
+    if not ip:
+        return True
+    key = f"login-link-ip:{ip}"
+    if cache.add(key, 1, timeout=int(IP_WINDOW.total_seconds())):
+        return True
+    try:
+        count = cache.incr(key)
+    except ValueError:  # expired between add and incr
+        cache.add(key, 1, timeout=int(IP_WINDOW.total_seconds()))
+        return True
+    return count <= IP_LIMIT
+
+
+def user_for_email(email: str) -> Any | None:
+    """The account a log-in link for this address goes to (the oldest active one, as
+    ``services.user_for_email`` picks), unless it must log in with a password."""
+    email = (email or "").strip()
+    if not email:
+        return None
+    user = get_user_model().objects.filter(email__iexact=email, is_active=True).order_by("pk").first()
+    return user if user is not None and may_use_login_links(user) else None
+
+
+def mail_language(user: Any, page_language: str) -> str:
+    """The language of the person's latest application, else of their delegation, else the page's."""
+    languages = {code for code, _name in settings.LANGUAGES}
+    application = user.applications.order_by("-created_at", "-id").values_list("language", flat=True).first()
+    if application in languages:
+        return application
+    delegation = user.delegations.order_by("-created_at", "-id").values_list("focal_point_language", flat=True).first()
+    if delegation in languages:
+        return delegation
+    return page_language if page_language in languages else settings.LANGUAGE_CODE
+
+
+def request_login_link(email: str, *, request: HttpRequest, next_url: str = "") -> bool:
+    """Handle the public form: mail a link if the address is registered and the limits allow.
+
+    Returns whether a link was sent: only tests and logs may look at it, never the response.
+    """
+    if not _ip_allowance(request):
+        audit.record("account.login_link_refused", request=request, reason="too many requests from this address")
+        return False
+    user = user_for_email(email)
+    if user is None:
+        return False
+    since = timezone.now() - EMAIL_WINDOW
+    with transaction.atomic():
+        # Lock the account row so that parallel requests cannot exceed the per-address limit.
+        get_user_model().objects.select_for_update().filter(pk=user.pk).first()
+        if LoginLink.objects.filter(user=user, created_at__gte=since).count() >= EMAIL_LIMIT:
+            audit.record(
+                "account.login_link_refused", request=request, obj=user, reason="too many links for this e-mail"
+            )
+            return False
+        language = mail_language(user, translation.get_language() or settings.LANGUAGE_CODE)
+        with translation.override(language):
+            url = absolute_url(issue_login_link(user, next_url=next_url, request=request), request)
+            subject, body = render_login_link_mail(url)
+        audit.record("account.login_link_sent", request=request, obj=user, language=language)
+        send_login_link_mail(subject, body, user.email)
+    return True
+
+
+def absolute_url(path: str, request: HttpRequest) -> str:
+    """The configured public address (``MAJLIS_PUBLIC_URL``) when there is one: a forged Host header
+    must never turn a log-in link into a link to someone else's site."""
+    base = getattr(settings, "MAJLIS_PUBLIC_URL", "")
+    return base.rstrip("/") + path if base else request.build_absolute_uri(path)
+
+
+def render_login_link_mail(url: str) -> tuple[str, str]:
+    """Subject and text of the e-mail, in the active language."""
+    context = {"url": url, "minutes": int(LINK_LIFETIME.total_seconds() // 60)}
+    subject = " ".join(render_to_string("accreditation/email/login_link_subject.txt", context).split())
+    body = render_to_string("accreditation/email/login_link_body.txt", context)
+    return subject, body
+
+
+def send_login_link_mail(subject: str, body: str, recipient: str) -> None:
+    """Queue the e-mail on the background worker once the link is committed."""
+    from majlis.core.tasks import send_mail_task
+
+    transaction.on_commit(lambda: send_mail_task.enqueue(subject, body, [recipient]))

@@ -1,0 +1,177 @@
+"""Reads of the participant list shared by the organisers' pages, the exports and the API.
+
+``participants(event, filters)`` is the one place that decides what a filter or a search means, so
+that a CSV export holds exactly the rows the organiser saw on the page. Its cost does not depend on
+the number of rows: one query for the page (or the export) and a fixed number of prefetches.
+"""
+
+from __future__ import annotations
+
+import unicodedata
+from dataclasses import asdict, dataclass, field
+from typing import Any
+
+from django.conf import settings
+from django.db.models import Prefetch, Q, QuerySet
+
+from majlis.events.models import Event
+
+from .models import Application, Category, Delegation, Mode, Notification, SessionSeat
+
+# Fields searched by the free-text box: names in the passport and in the person's own script, the
+# organisation, the e-mail address and the delegation's state or organisation.
+SEARCH_FIELDS = (
+    "family_name",
+    "given_names",
+    "name_native",
+    "organisation_name",
+    "email",
+    *(f"delegation__organisation__{name}_{code}" for name in ("name", "acronym") for code, _name in settings.LANGUAGES),
+)
+MAX_SEARCH_TERMS = 6
+
+# Applications that take part in the figures: still in progress or accepted.
+ACTIVE_STATUSES = (
+    Application.Status.SUBMITTED,
+    Application.Status.UNDER_REVIEW,
+    Application.Status.APPROVED,
+    Application.Status.WAITLISTED,
+)
+FAILED_NOTIFICATION_STATUSES = (Notification.Status.FAILED, Notification.Status.GAVE_UP)
+
+
+@dataclass
+class ParticipantFilter:
+    """What the organiser asked for. Empty values do not filter."""
+
+    status: list[str] = field(default_factory=list)
+    category: int | None = None
+    delegation: int | None = None
+    nationality: str = ""
+    mode: str = ""
+    session: int | None = None
+    q: str = ""
+
+    def as_dict(self) -> dict[str, Any]:
+        """The filters actually set (for the audit log and for links that keep them)."""
+        return {key: value for key, value in asdict(self).items() if value not in (None, "", [])}
+
+    @property
+    def is_empty(self) -> bool:
+        return not self.as_dict()
+
+
+def _strip_accents(text: str) -> str:
+    decomposed = unicodedata.normalize("NFKD", text)
+    return "".join(char for char in decomposed if not unicodedata.combining(char))
+
+
+def search_variants(term: str) -> list[str]:
+    """Spellings of one search term that catch other cases and accents.
+
+    SQLite's LIKE ignores case for ASCII letters only, so "иванов" would miss "Иванов" there: the
+    lower, upper, title and case-folded forms are searched as well (on PostgreSQL they cost nothing
+    more than an OR). Without its accents, "Yılmaz" also finds a "Yilmaz" typed on a plain keyboard.
+    """
+    term = unicodedata.normalize("NFC", term)
+    candidates = [term, term.lower(), term.upper(), term.title(), term.capitalize(), term.casefold()]
+    plain = _strip_accents(term)
+    candidates += [plain, plain.lower(), plain.title()]
+    return list(dict.fromkeys(c for c in candidates if c))
+
+
+def search_q(text: str) -> Q:
+    """Every word must appear in one of the searched fields, in any script."""
+    query = Q()
+    for term in text.split()[:MAX_SEARCH_TERMS]:
+        any_field = Q()
+        for variant in search_variants(term):
+            for name in SEARCH_FIELDS:
+                any_field |= Q(**{f"{name}__icontains": variant})
+        query &= any_field
+    return query
+
+
+def base_participants(event: Event) -> QuerySet[Application]:
+    return Application.objects.filter(event=event)
+
+
+def participants(event: Event, filters: ParticipantFilter | None = None) -> QuerySet[Application]:
+    """The applications of ``event`` matching ``filters``, ready to show: related rows joined or prefetched."""
+    filters = filters or ParticipantFilter()
+    queryset = base_participants(event)
+    if filters.status:
+        queryset = queryset.filter(status__in=filters.status)
+    if filters.category:
+        queryset = queryset.filter(category_id=filters.category)
+    if filters.delegation:
+        queryset = queryset.filter(delegation_id=filters.delegation)
+    if filters.nationality:
+        queryset = queryset.filter(nationality=filters.nationality.upper())
+    if filters.mode:
+        queryset = queryset.filter(mode=filters.mode)
+    if filters.session:
+        # (application, session) is unique: the join cannot repeat a row.
+        queryset = queryset.filter(seats__session_id=filters.session)
+    if filters.q.strip():
+        queryset = queryset.filter(search_q(filters.q))  # joins along foreign keys only: no repeated rows
+    seats = SessionSeat.objects.select_related("session").order_by("session__starts_at", "session_id")
+    return (
+        queryset.select_related("category", "delegation__organisation", "user")
+        .prefetch_related(Prefetch("seats", queryset=seats))
+        .order_by("family_name", "given_names", "pk")
+    )
+
+
+def participant(event: Event, pk: int) -> Application | None:
+    seats = SessionSeat.objects.select_related("session").order_by("session__starts_at", "session_id")
+    return (
+        base_participants(event)
+        .filter(pk=pk)
+        .select_related("category", "delegation__organisation", "user", "privacy_notice")
+        .prefetch_related(Prefetch("seats", queryset=seats))
+        .first()
+    )
+
+
+def categories(event: Event) -> QuerySet[Category]:
+    return Category.objects.filter(event=event).order_by("position", "id")
+
+
+def delegations(event: Event) -> QuerySet[Delegation]:
+    return Delegation.objects.filter(event=event).select_related("organisation").order_by("organisation__name")
+
+
+def nationalities(event: Event) -> list[str]:
+    """The nationalities present among the event's applications (ISO codes)."""
+    return sorted(set(base_participants(event).values_list("nationality", flat=True)))
+
+
+def sessions_with_seats(event: Event) -> QuerySet[Any]:
+    """The event's sessions that have a capacity of their own or seats asked for."""
+    from majlis.programme.models import Session
+
+    return (
+        Session.objects.filter(event=event)
+        .filter(Q(capacity__isnull=False) | Q(seats__isnull=False))
+        .distinct()
+        .order_by("starts_at", "id")
+    )
+
+
+def failed_notifications(event: Event) -> QuerySet[Notification]:
+    """E-mails of this event that could not be sent (yet): organisers must see every one."""
+    return (
+        Notification.objects.filter(status__in=FAILED_NOTIFICATION_STATUSES)
+        .filter(Q(event=event) | Q(application__event=event))
+        .select_related("application")
+        .order_by("-created_at")
+    )
+
+
+def mode_values() -> list[str]:
+    return [choice.value for choice in Mode]
+
+
+def status_values() -> list[str]:
+    return [choice.value for choice in Application.Status]

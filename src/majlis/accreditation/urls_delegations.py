@@ -1,0 +1,27 @@
+"""Delegation pages, under /<lang>/<event>/delegations/ (namespace events:delegations).
+
+Organisers: the list, inviting a delegation, a delegation's page and the decisions on it.
+Focal points: ``mine/`` (where the invitation leads) and their own delegation's pages.
+"""
+
+from django.urls import path
+
+from . import views_delegations as views
+
+app_name = "delegations"
+
+urlpatterns = [
+    path("", views.delegation_list, name="list"),
+    path("invite/", views.delegation_invite, name="invite"),
+    path("<int:pk>/", views.delegation_detail, name="detail"),
+    path("<int:pk>/decide/", views.delegation_decide, name="decide"),
+    path("<int:pk>/members/<int:member>/decide/", views.member_decide, name="member-decide"),
+    path("mine/", views.my_delegations, name="mine"),
+    path("mine/<int:pk>/", views.focal_overview, name="focal"),
+    path("mine/<int:pk>/documents/", views.focal_upload, name="focal-upload"),
+    path("mine/<int:pk>/members/new/", views.focal_member_new, name="focal-member-new"),
+    path("mine/<int:pk>/members/invite/", views.focal_member_invite, name="focal-member-invite"),
+    path("mine/<int:pk>/members/<int:member>/", views.focal_member_edit, name="focal-member-edit"),
+    path("mine/<int:pk>/head/", views.focal_head, name="focal-head"),
+    path("mine/<int:pk>/submit/", views.focal_submit, name="focal-submit"),
+]

@@ -1,0 +1,624 @@
+"""Delegation pages: organisers invite delegations and decide; each focal point prepares their own.
+
+Organisers (``organiser_admin``, ``co_organiser`` and superusers) see every delegation of their
+event. A focal point sees only the delegation they are the focal point of: anyone else asking for
+it, organisers included, is told it does not exist (404), so that nobody can even learn which
+delegations are registered. Every change is one function of ``services.py``.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from functools import wraps
+from typing import Any
+
+from django.contrib import messages
+from django.contrib.auth.views import redirect_to_login
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.db.models import Count, Prefetch, Q, QuerySet
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_http_methods, require_POST
+
+from majlis.core import audit
+from majlis.core.permissions import is_organiser, login_required, organiser_required
+from majlis.events.models import Event
+
+from . import services
+from .forms import add_service_errors
+from .forms_delegations import (
+    DecisionForm,
+    DelegationDocumentForm,
+    HeadOfDelegationForm,
+    InviteDelegationForm,
+    MemberForm,
+    MemberInvitationForm,
+)
+from .models import Application, Delegation, DelegationDocument, SupportingDocument
+from .views_register import allowed_pending, forget_pending, remember_pending
+
+View = Callable[..., HttpResponse]
+S = Application.Status
+
+# Members who no longer count: they left, or the organisers took them off.
+GONE = (S.CANCELLED, S.WITHDRAWN)
+PENDING = (S.SUBMITTED, S.UNDER_REVIEW)
+# A focal point may change a member's data until the member is approved (or out).
+EDITABLE = (S.DRAFT, S.SUBMITTED, S.UNDER_REVIEW, S.WAITLISTED)
+DECIDABLE = (S.SUBMITTED, S.UNDER_REVIEW, S.WAITLISTED)
+# What the services let a focal point do, by the delegation's status (the services check it again).
+DOCUMENTS_OPEN = (Delegation.Status.INVITED, Delegation.Status.OPEN, Delegation.Status.REJECTED)
+NOMINATION_OPEN = (
+    Delegation.Status.INVITED,
+    Delegation.Status.OPEN,
+    Delegation.Status.APPROVED,
+    Delegation.Status.REJECTED,
+)
+SUBMISSION_OPEN = (Delegation.Status.OPEN, Delegation.Status.REJECTED)
+
+
+def _event(request: HttpRequest, slug: str) -> Event:
+    event = Event.objects.filter(slug=slug).first()
+    if event is None or (not event.is_public and not is_organiser(request.user, event)):
+        raise Http404("No such event.")
+    return event
+
+
+def organiser_view(view: View) -> View:
+    """Anonymous visitors log in; others than the event's organisers get 403 (``organiser_required``).
+
+    The view is called with the ``Event`` as ``event_obj``, inside the event's time zone.
+    """
+    checked = organiser_required(view)
+
+    @wraps(view)
+    def wrapper(request: HttpRequest, event: str, *args: Any, **kwargs: Any) -> HttpResponse:
+        if not request.user.is_authenticated:
+            return redirect_to_login(request.get_full_path())
+        event_obj = _event(request, event)
+        with timezone.override(event_obj.tz):
+            return checked(request, *args, event_obj=event_obj, **kwargs)
+
+    wrapper.majlis_access = "organiser"  # type: ignore[attr-defined]
+    return wrapper
+
+
+def _email_matches(user: Any, delegation: Delegation) -> bool:
+    email = (getattr(user, "email", "") or "").strip().lower()
+    return bool(email) and email == delegation.focal_point_email.strip().lower()
+
+
+def _claim(request: HttpRequest, delegation: Delegation) -> None:
+    """The focal point's first visit binds their account to the delegation they were invited for."""
+    services.claim_delegation(delegation, request.user)  # also gives the user the focal-point role
+    delegation.refresh_from_db()
+
+
+def _claimable(request: HttpRequest, event: Event) -> QuerySet[Delegation]:
+    email = (getattr(request.user, "email", "") or "").strip()
+    if not email:
+        return Delegation.objects.none()
+    return Delegation.objects.filter(event=event, focal_point__isnull=True, focal_point_email__iexact=email)
+
+
+def _own_delegation(request: HttpRequest, event: Event, pk: int) -> Delegation:
+    delegation = (
+        Delegation.objects.select_related("event", "organisation", "default_category", "focal_point")
+        .filter(event=event, pk=pk)
+        .first()
+    )
+    if delegation is None:
+        raise Http404("No such delegation.")
+    if delegation.focal_point_id is None and _email_matches(request.user, delegation):
+        _claim(request, delegation)
+    if delegation.focal_point_id != request.user.pk:
+        raise Http404("No such delegation.")
+    return delegation
+
+
+def focal_point_view(view: View) -> View:
+    """Logged-in focal points of this very delegation only; everybody else gets 404.
+
+    The view is called with the ``Event`` and the ``Delegation``, inside the event's time zone.
+    """
+
+    @wraps(view)
+    def wrapper(request: HttpRequest, event: str, pk: int, *args: Any, **kwargs: Any) -> HttpResponse:
+        event_obj = _event(request, event)
+        delegation = _own_delegation(request, event_obj, pk)
+        with timezone.override(event_obj.tz):
+            return view(request, event_obj, delegation, *args, **kwargs)
+
+    return login_required(wrapper)
+
+
+def _render(
+    request: HttpRequest, template: str, event: Event, context: dict[str, Any], status: int = 200
+) -> HttpResponse:
+    context = {"event": event, "section": "delegations", **context}
+    return render(request, f"accreditation/delegations/{template}", context, status=status)
+
+
+def _service_error_message(request: HttpRequest, error: ValidationError) -> None:
+    for message in error.messages:
+        messages.error(request, message)
+
+
+def _members(delegation: Delegation) -> list[Application]:
+    return list(
+        delegation.members.select_related("category").order_by("-is_head_of_delegation", "family_name", "given_names")
+    )
+
+
+def _checklist(delegation: Delegation, documents: list[DelegationDocument], members: list[Application]) -> list[dict]:
+    needed = services.required_delegation_document(delegation)
+    active = [m for m in members if m.status not in GONE]
+    return [
+        {
+            "done": any(document.kind == needed for document in documents),
+            "label": _("Upload the note verbale.")
+            if needed == SupportingDocument.NOTE_VERBALE
+            else _("Upload the nomination letter."),
+        },
+        {"done": bool(active), "label": _("Nominate the members of the delegation.")},
+        {
+            "done": any(m.is_head_of_delegation for m in active),
+            "label": _("Designate the head of delegation."),
+        },
+        {
+            "done": delegation.status not in (Delegation.Status.INVITED, Delegation.Status.OPEN),
+            "label": _("Submit the delegation to the organisers."),
+        },
+    ]
+
+
+def _awaiting_own_data(member: Application) -> bool:
+    """Invited to complete their own data (an account was made for them) and not done yet."""
+    return member.status == S.DRAFT and member.user_id is not None and not member.nationality
+
+
+# --- Organisers ----------------------------------------------------------------------------------
+
+
+@organiser_view
+def delegation_list(request: HttpRequest, event_obj: Event) -> HttpResponse:
+    status = request.GET.get("status", "")
+    delegations = (
+        Delegation.objects.filter(event=event_obj)
+        .select_related("organisation", "default_category", "focal_point")
+        .annotate(
+            members_total=Count("members", filter=~Q(members__status__in=GONE), distinct=True),
+            members_approved=Count("members", filter=Q(members__status=S.APPROVED), distinct=True),
+            members_pending=Count("members", filter=Q(members__status__in=PENDING), distinct=True),
+            members_waitlisted=Count("members", filter=Q(members__status=S.WAITLISTED), distinct=True),
+            documents_total=Count("documents", distinct=True),
+        )
+        .order_by("organisation__name", "id")
+    )
+    counts = dict(Delegation.objects.filter(event=event_obj).values_list("status").annotate(n=Count("id")).order_by())
+    if status in Delegation.Status.values:
+        delegations = delegations.filter(status=status)
+    else:
+        status = ""
+    filters = [
+        {"value": value, "label": label, "count": counts.get(value, 0), "current": value == status}
+        for value, label in Delegation.Status.choices
+    ]
+    return _render(
+        request,
+        "organiser_list.html",
+        event_obj,
+        {
+            "delegations": list(delegations),
+            "filters": filters,
+            "status": status,
+            "total": sum(counts.values()),
+            "manage_section": "list",
+        },
+    )
+
+
+@require_http_methods(["GET", "POST"])
+@organiser_view
+def delegation_invite(request: HttpRequest, event_obj: Event) -> HttpResponse:
+    form = InviteDelegationForm(request.POST or None, event=event_obj)
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        try:
+            with transaction.atomic():
+                organisation = form.new_organisation()
+                if organisation is not None:
+                    organisation.full_clean()
+                    organisation.save()
+                    audit.record(
+                        "events.organisation_created",
+                        actor=request.user,
+                        obj=organisation,
+                        event_slug=event_obj.slug,
+                        request=request,
+                    )
+                else:
+                    organisation = data["organisation"]
+                delegation = services.invite_delegation(
+                    event_obj,
+                    organisation,
+                    kind=data["kind"],
+                    focal_point_email=data["focal_point_email"],
+                    language=data["focal_point_language"],
+                    actor=request.user,
+                    default_category=data["default_category"],
+                    member_limit=data["member_limit"],
+                    request=request,
+                )
+        except ValidationError as error:
+            add_service_errors(form, error)
+        else:
+            messages.success(
+                request,
+                _("The delegation of %(name)s was created and its focal point was invited at %(email)s.")
+                % {"name": delegation.organisation, "email": delegation.focal_point_email},
+            )
+            return redirect("events:delegations:detail", event=event_obj.slug, pk=delegation.pk)
+    return _render(
+        request,
+        "invite.html",
+        event_obj,
+        {"form": form, "manage_section": "invite"},
+        status=400 if form.errors else 200,
+    )
+
+
+def _organiser_delegation(event: Event, pk: int) -> Delegation:
+    delegation = (
+        Delegation.objects.select_related("organisation", "default_category", "focal_point")
+        .prefetch_related(Prefetch("documents", queryset=DelegationDocument.objects.select_related("uploaded_by")))
+        .filter(event=event, pk=pk)
+        .first()
+    )
+    if delegation is None:
+        raise Http404("No such delegation.")
+    return delegation
+
+
+def _detail_page(
+    request: HttpRequest,
+    event: Event,
+    delegation: Delegation,
+    *,
+    decision_form: DecisionForm | None = None,
+    member_form: tuple[int, DecisionForm] | None = None,
+    status: int = 200,
+) -> HttpResponse:
+    documents = list(delegation.documents.all())
+    members = _members(delegation)
+    rows = []
+    for member in members:
+        form = None
+        if member.status in DECIDABLE:
+            if member_form and member_form[0] == member.pk:
+                form = member_form[1]
+            else:
+                form = DecisionForm(prefix=f"m{member.pk}")
+        rows.append({"member": member, "form": form, "awaiting_own_data": _awaiting_own_data(member)})
+    can_decide = delegation.status == Delegation.Status.SUBMITTED
+    return _render(
+        request,
+        "organiser_detail.html",
+        event,
+        {
+            "delegation": delegation,
+            "documents": documents,
+            "rows": rows,
+            "checklist": _checklist(delegation, documents, members),
+            "decision_form": (decision_form or DecisionForm(allow_waitlist=False)) if can_decide else None,
+            "manage_section": "detail",
+        },
+        status=status,
+    )
+
+
+@organiser_view
+def delegation_detail(request: HttpRequest, event_obj: Event, pk: int) -> HttpResponse:
+    return _detail_page(request, event_obj, _organiser_delegation(event_obj, pk))
+
+
+@require_POST
+@organiser_view
+def delegation_decide(request: HttpRequest, event_obj: Event, pk: int) -> HttpResponse:
+    delegation = _organiser_delegation(event_obj, pk)
+    form = DecisionForm(request.POST, allow_waitlist=False)
+    if form.is_valid():
+        try:
+            if form.cleaned_data["decision"] == "approve":
+                services.approve_delegation(delegation, actor=request.user, request=request)
+                messages.success(request, _("The credentials of the delegation were approved."))
+            else:
+                services.reject_delegation(
+                    delegation, actor=request.user, reason=form.cleaned_data["reason"], request=request
+                )
+                messages.success(request, _("The credentials of the delegation were rejected."))
+        except ValidationError as error:
+            add_service_errors(form, error)
+        else:
+            return redirect("events:delegations:detail", event=event_obj.slug, pk=delegation.pk)
+    return _detail_page(request, event_obj, delegation, decision_form=form, status=400)
+
+
+@require_POST
+@organiser_view
+def member_decide(request: HttpRequest, event_obj: Event, pk: int, member: int) -> HttpResponse:
+    delegation = _organiser_delegation(event_obj, pk)
+    application = delegation.members.filter(pk=member).first()
+    if application is None:
+        raise Http404("No such member.")
+    form = DecisionForm(request.POST, prefix=f"m{application.pk}")
+    if form.is_valid():
+        decision, reason = form.cleaned_data["decision"], form.cleaned_data["reason"]
+        try:
+            if decision == "approve":
+                application = services.approve_application(
+                    application, actor=request.user, reason=reason, request=request
+                )
+            elif decision == "reject":
+                services.reject_application(application, actor=request.user, reason=reason, request=request)
+            else:
+                services.waitlist_application(application, actor=request.user, reason=reason, request=request)
+        except ValidationError as error:
+            add_service_errors(form, error)
+        else:
+            application.refresh_from_db()
+            messages.success(
+                request,
+                _("The application of %(name)s is now: %(status)s.")
+                % {"name": application.full_name, "status": application.get_status_display()},
+            )
+            return redirect("events:delegations:detail", event=event_obj.slug, pk=delegation.pk)
+    return _detail_page(request, event_obj, delegation, member_form=(application.pk, form), status=400)
+
+
+# --- Focal points --------------------------------------------------------------------------------
+
+
+@login_required
+def my_delegations(request: HttpRequest, event: str) -> HttpResponse:
+    """Where the invitation link leads: binds the account on first visit, then shows the delegation."""
+    event_obj = _event(request, event)
+    for delegation in _claimable(request, event_obj).select_related("event", "organisation"):
+        _claim(request, delegation)
+    delegations = list(
+        Delegation.objects.filter(event=event_obj, focal_point_id=request.user.pk)
+        .select_related("organisation")
+        .order_by("organisation__name", "id")
+    )
+    if not delegations:
+        raise Http404("You are not the focal point of a delegation to this event.")
+    if len(delegations) == 1:
+        return redirect("events:delegations:focal", event=event_obj.slug, pk=delegations[0].pk)
+    return _render(request, "mine.html", event_obj, {"delegations": delegations})
+
+
+def _focal_page(
+    request: HttpRequest,
+    event: Event,
+    delegation: Delegation,
+    *,
+    upload_form: DelegationDocumentForm | None = None,
+    head_form: HeadOfDelegationForm | None = None,
+    status: int = 200,
+) -> HttpResponse:
+    documents = list(delegation.documents.order_by("-uploaded_at"))
+    members = _members(delegation)
+    active = delegation.members.exclude(status__in=GONE + (S.REJECTED,))
+    head = next((m for m in members if m.is_head_of_delegation and m.status not in GONE), None)
+    rows = [
+        {"member": m, "editable": m.status in EDITABLE, "awaiting_own_data": _awaiting_own_data(m)} for m in members
+    ]
+    counted = [m for m in members if m.status not in GONE + (S.REJECTED,)]
+    return _render(
+        request,
+        "focal_overview.html",
+        event,
+        {
+            "delegation": delegation,
+            "documents": documents,
+            "rows": rows,
+            "checklist": _checklist(delegation, documents, members),
+            "required_document": SupportingDocument(services.required_delegation_document(delegation)).label,
+            "upload_form": upload_form
+            or DelegationDocumentForm(initial={"kind": services.required_delegation_document(delegation)}),
+            "head_form": head_form or HeadOfDelegationForm(members=active, initial={"member": head}),
+            "can_upload": delegation.status in DOCUMENTS_OPEN,
+            "can_nominate": delegation.status in NOMINATION_OPEN,
+            "can_submit": delegation.status in SUBMISSION_OPEN,
+            "places_left": None if delegation.member_limit is None else max(delegation.member_limit - len(counted), 0),
+        },
+        status=status,
+    )
+
+
+@focal_point_view
+def focal_overview(request: HttpRequest, event: Event, delegation: Delegation) -> HttpResponse:
+    return _focal_page(request, event, delegation)
+
+
+def _back(delegation: Delegation) -> HttpResponse:
+    return redirect("events:delegations:focal", event=delegation.event.slug, pk=delegation.pk)
+
+
+@require_POST
+@focal_point_view
+def focal_upload(request: HttpRequest, event: Event, delegation: Delegation) -> HttpResponse:
+    form = DelegationDocumentForm(request.POST, request.FILES)
+    if form.is_valid():
+        try:
+            document = services.add_delegation_document(
+                delegation, form.cleaned_data["file"], form.cleaned_data["kind"], actor=request.user, request=request
+            )
+        except ValidationError as error:
+            add_service_errors(form, error)
+        else:
+            messages.success(
+                request,
+                _("The %(kind)s “%(name)s” was uploaded.")
+                % {"kind": document.get_kind_display(), "name": document.original_name},
+            )
+            return _back(delegation)
+    return _focal_page(request, event, delegation, upload_form=form, status=400)
+
+
+def _member_page(
+    request: HttpRequest, event: Event, delegation: Delegation, form: Any, template: str, **extra: Any
+) -> HttpResponse:
+    return _render(
+        request,
+        template,
+        event,
+        {"delegation": delegation, "form": form, **extra},
+        status=400 if form.errors else 200,
+    )
+
+
+def _member_form_page(
+    request: HttpRequest, event: Event, delegation: Delegation, form: MemberForm, member: Application | None
+) -> HttpResponse:
+    preview = ""
+    if form.pending_photo is not None:
+        preview = reverse(
+            "accreditation:pending-photo", kwargs={"event": event.slug, "token": form.pending_photo.token}
+        )
+    current = reverse("accreditation-files:photo", kwargs={"application": member.pk}) if member and member.photo else ""
+    return _member_page(
+        request,
+        event,
+        delegation,
+        form,
+        "member_form.html",
+        member=member,
+        notice=form.privacy_notice,
+        photo_preview_url=preview,
+        current_photo_url=current,
+    )
+
+
+@require_http_methods(["GET", "POST"])
+@focal_point_view
+def focal_member_new(request: HttpRequest, event: Event, delegation: Delegation) -> HttpResponse:
+    if delegation.status not in NOMINATION_OPEN:
+        messages.error(request, _("Members cannot be added while the organisers are checking the credentials."))
+        return _back(delegation)
+    posted = request.method == "POST"
+    form = MemberForm(
+        request.POST if posted else None,
+        request.FILES if posted else None,
+        event=event,
+        delegation=delegation,
+        allowed_pending=allowed_pending(request),
+    )
+    if posted:
+        if form.is_valid():
+            try:
+                member = services.nominate_member(
+                    delegation, data=form.service_data(), actor=request.user, invite=False, request=request
+                )
+            except ValidationError as error:
+                add_service_errors(form, error)
+            else:
+                forget_pending(request, form)
+                messages.success(request, _("%(name)s was added to the delegation.") % {"name": member.full_name})
+                return _back(delegation)
+        remember_pending(request, form)
+    return _member_form_page(request, event, delegation, form, None)
+
+
+@require_http_methods(["GET", "POST"])
+@focal_point_view
+def focal_member_invite(request: HttpRequest, event: Event, delegation: Delegation) -> HttpResponse:
+    form = MemberInvitationForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            member = services.nominate_member(
+                delegation, data=form.service_data(), actor=request.user, invite=True, request=request
+            )
+        except ValidationError as error:
+            add_service_errors(form, error)
+        else:
+            messages.success(
+                request,
+                _("%(name)s was invited at %(email)s to complete their own data.")
+                % {"name": member.full_name, "email": member.email},
+            )
+            return _back(delegation)
+    return _member_page(request, event, delegation, form, "member_invite.html")
+
+
+@require_http_methods(["GET", "POST"])
+@focal_point_view
+def focal_member_edit(request: HttpRequest, event: Event, delegation: Delegation, member: int) -> HttpResponse:
+    application = delegation.members.select_related("category", "event").filter(pk=member).first()
+    if application is None:
+        raise Http404("No such member.")
+    if application.status not in EDITABLE:
+        messages.error(
+            request,
+            _("The data of %(name)s can no longer be changed: the application is “%(status)s”.")
+            % {"name": application.full_name, "status": application.get_status_display()},
+        )
+        return _back(delegation)
+    posted = request.method == "POST"
+    form = MemberForm(
+        request.POST if posted else None,
+        request.FILES if posted else None,
+        event=event,
+        delegation=delegation,
+        application=application,
+        allowed_pending=allowed_pending(request),
+    )
+    if posted:
+        if form.is_valid():
+            try:
+                services.update_application(application, data=form.service_data(), actor=request.user, request=request)
+            except ValidationError as error:
+                add_service_errors(form, error)
+            else:
+                forget_pending(request, form)
+                messages.success(request, _("The data of %(name)s were saved.") % {"name": application.full_name})
+                return _back(delegation)
+        remember_pending(request, form)
+    return _member_form_page(request, event, delegation, form, application)
+
+
+@require_POST
+@focal_point_view
+def focal_head(request: HttpRequest, event: Event, delegation: Delegation) -> HttpResponse:
+    active = delegation.members.exclude(status__in=GONE + (S.REJECTED,))
+    form = HeadOfDelegationForm(request.POST, members=active)
+    if form.is_valid():
+        try:
+            services.set_head_of_delegation(
+                delegation, form.cleaned_data["member"], actor=request.user, request=request
+            )
+        except ValidationError as error:
+            add_service_errors(form, error)
+        else:
+            messages.success(
+                request,
+                _("%(name)s is the head of delegation.") % {"name": form.cleaned_data["member"].full_name},
+            )
+            return _back(delegation)
+    return _focal_page(request, event, delegation, head_form=form, status=400)
+
+
+@require_POST
+@focal_point_view
+def focal_submit(request: HttpRequest, event: Event, delegation: Delegation) -> HttpResponse:
+    try:
+        services.submit_delegation(delegation, actor=request.user, request=request)
+    except ValidationError as error:
+        _service_error_message(request, error)
+    else:
+        messages.success(request, _("The delegation was submitted to the organisers for approval."))
+    return _back(delegation)

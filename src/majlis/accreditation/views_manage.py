@@ -1,0 +1,397 @@
+"""The organisers' participant pages, under /<lang>/<event>/manage/participants/.
+
+Only the event's organisers (``organiser_admin``, ``co_organiser``) and superusers get in;
+side-event organisers, focal points, journalists and participants get 403, anonymous visitors are
+sent to log in. The list, the exports and the API share ``queries.participants``; every decision
+goes through ``services.bulk_transition``. Passport numbers are masked everywhere: a user with the
+``accreditation.view_passport_number`` permission may reveal one with a POST, which is audited.
+Looking at the list or at one application writes an audit entry too (every view of personal data).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from functools import wraps
+from typing import Any
+from urllib.parse import urlencode
+
+from django import forms
+from django.contrib import messages
+from django.contrib.auth.views import redirect_to_login
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.paginator import Paginator
+from django.http import Http404, HttpRequest, HttpResponse, QueryDict
+from django.shortcuts import redirect, render
+from django.urls import NoReverseMatch, reverse
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+from django.views.decorators.cache import never_cache
+from django.views.decorators.http import require_GET, require_POST
+
+from majlis.core import audit
+from majlis.core.countries import country_name
+from majlis.core.models import AuditEntry
+from majlis.core.permissions import is_organiser, organiser_required
+from majlis.events.models import Event
+
+from . import exports, notifications, queries, services, stats
+from .models import Application, Mode
+
+View = Callable[..., HttpResponse]
+NAMESPACE = "events:accreditation-manage"
+PER_PAGE = 50
+FAILED_MAIL_SHOWN = 20
+
+BULK_ACTIONS = [
+    ("approve", gettext_lazy("Approve")),
+    ("waitlist", gettext_lazy("Put on the waitlist")),
+    ("start_review", gettext_lazy("Start the review")),
+    ("reject", gettext_lazy("Reject")),
+    ("withdraw", gettext_lazy("Withdraw")),
+]
+ACTIONS_NEEDING_A_REASON = {"reject", "withdraw"}
+
+
+def manage_url(name: str, event: Event, **kwargs: Any) -> str:
+    return reverse(f"{NAMESPACE}:{name}", kwargs={"event": event.slug, **kwargs})
+
+
+def _event(request: HttpRequest, slug: str) -> Event:
+    event = Event.objects.filter(slug=slug).first()
+    if event is None or (not event.is_public and not is_organiser(request.user, event)):
+        raise Http404("No such event.")
+    return event
+
+
+def organiser_view(view: View) -> View:
+    """Anonymous visitors log in; anyone but the event's organisers gets 403 (``organiser_required``).
+
+    The view is called with the ``Event`` as ``event_obj``, inside the event's time zone.
+    """
+    checked = organiser_required(view)
+
+    @wraps(view)
+    def wrapper(request: HttpRequest, event: str, *args: Any, **kwargs: Any) -> HttpResponse:
+        if not request.user.is_authenticated:
+            return redirect_to_login(request.get_full_path())
+        event_obj = _event(request, event)
+        with timezone.override(event_obj.tz):
+            return checked(request, *args, event_obj=event_obj, **kwargs)
+
+    wrapper.majlis_access = "organiser"  # type: ignore[attr-defined]
+    return wrapper
+
+
+def _render(
+    request: HttpRequest, template: str, event: Event, context: dict[str, Any], status: int = 200
+) -> HttpResponse:
+    context = {"event": event, "section": "manage", **context}
+    return render(request, f"accreditation/manage/{template}", context, status=status)
+
+
+# --- Forms -------------------------------------------------------------------------------------
+
+
+class ParticipantFilterForm(forms.Form):
+    """The filters of the list, read from the query string. Choices come from the event."""
+
+    q = forms.CharField(label=gettext_lazy("Search"), required=False, max_length=200)
+    status = forms.ChoiceField(label=gettext_lazy("Status"), required=False)
+    category = forms.TypedChoiceField(label=gettext_lazy("Category"), required=False, coerce=int, empty_value=None)
+    delegation = forms.TypedChoiceField(label=gettext_lazy("Delegation"), required=False, coerce=int, empty_value=None)
+    nationality = forms.ChoiceField(label=gettext_lazy("Nationality"), required=False)
+    mode = forms.ChoiceField(label=gettext_lazy("Participation"), required=False)
+    session = forms.TypedChoiceField(label=gettext_lazy("Session"), required=False, coerce=int, empty_value=None)
+
+    def __init__(self, *args: Any, event: Event, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["q"].help_text = _("Names in any script, organisation or e-mail.")
+        anything: list[tuple[Any, str]] = [("", _("any"))]
+        fields: dict[str, Any] = self.fields
+        fields["status"].choices = anything + list(Application.Status.choices)
+        fields["category"].choices = anything + [(c.pk, c.name) for c in queries.categories(event)]
+        fields["delegation"].choices = anything + [(d.pk, str(d.organisation)) for d in queries.delegations(event)]
+        fields["nationality"].choices = anything + sorted(
+            ((code, country_name(code) or code) for code in queries.nationalities(event)), key=lambda c: c[1]
+        )
+        fields["mode"].choices = anything + list(Mode.choices)
+        fields["session"].choices = anything + [(s.pk, s.title) for s in queries.sessions_with_seats(event)]
+
+    def filters(self) -> queries.ParticipantFilter:
+        """The valid filters; an invalid one (an unknown id in an old link) is left out and shown as an error."""
+        self.is_valid()
+        data = getattr(self, "cleaned_data", {})
+        return queries.ParticipantFilter(
+            status=[data["status"]] if data.get("status") else [],
+            category=data.get("category"),
+            delegation=data.get("delegation"),
+            nationality=data.get("nationality") or "",
+            mode=data.get("mode") or "",
+            session=data.get("session"),
+            q=(data.get("q") or "").strip(),
+        )
+
+
+class BulkActionForm(forms.Form):
+    applications = forms.ModelMultipleChoiceField(
+        label=gettext_lazy("Applications"),
+        queryset=Application.objects.none(),
+        error_messages={"required": gettext_lazy("Select at least one application.")},
+    )
+    action = forms.ChoiceField(label=gettext_lazy("Action"), choices=BULK_ACTIONS)
+    reason = forms.CharField(
+        label=gettext_lazy("Reason"),
+        required=False,
+        max_length=2000,
+        widget=forms.Textarea(attrs={"rows": 2}),
+        help_text=gettext_lazy("Required to reject or withdraw. The participant receives it by e-mail."),
+    )
+    query = forms.CharField(required=False, widget=forms.HiddenInput, max_length=2000)
+
+    def __init__(self, *args: Any, event: Event, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        applications: Any = self.fields["applications"]
+        applications.queryset = Application.objects.filter(event=event)
+
+    def clean(self) -> dict[str, Any]:
+        cleaned = super().clean() or {}
+        if cleaned.get("action") in ACTIONS_NEEDING_A_REASON and not (cleaned.get("reason") or "").strip():
+            self.add_error("reason", _("Give a reason: the participant is told why."))
+        return cleaned
+
+
+class ExportForm(forms.Form):
+    format = forms.ChoiceField(
+        label=gettext_lazy("Format"),
+        choices=[("xlsx", gettext_lazy("Excel (XLSX)")), ("csv", gettext_lazy("CSV"))],
+        initial="xlsx",
+        widget=forms.RadioSelect,
+    )
+    include_passport = forms.BooleanField(
+        label=gettext_lazy("Include passport data (number, expiry date, issuing country)"),
+        required=False,
+        help_text=gettext_lazy("Only when really needed, for example for the host country's security services."),
+    )
+    query = forms.CharField(required=False, widget=forms.HiddenInput, max_length=2000)
+
+
+def _list_query(query: str) -> str:
+    """A list query string from a form field, re-encoded (never a URL of its own)."""
+    data = QueryDict(query or "")
+    allowed = {name: data.getlist(name) for name in ParticipantFilterForm.base_fields if data.getlist(name)}
+    return urlencode(allowed, doseq=True)
+
+
+# --- The list ------------------------------------------------------------------------------------
+
+
+@require_GET
+@organiser_view
+def participant_list(request: HttpRequest, *, event_obj: Event) -> HttpResponse:
+    event = event_obj
+    filter_form = ParticipantFilterForm(request.GET or None, event=event)
+    filters = filter_form.filters() if request.GET else queries.ParticipantFilter()
+    page = Paginator(queries.participants(event, filters), PER_PAGE).get_page(request.GET.get("page"))
+    for application in page.object_list:
+        application.nationality_name = country_name(application.nationality) or application.nationality  # type: ignore[attr-defined]
+    query = _list_query(request.GET.urlencode())
+    audit.record(
+        "accreditation.participants_listed",
+        request=request,
+        event_slug=event.slug,
+        filters=filters.as_dict(),
+        page=page.number,
+        rows=len(page.object_list),
+    )
+    failed = queries.failed_notifications(event)
+    return _render(
+        request,
+        "participants.html",
+        event,
+        {
+            "manage_section": "list",
+            "filter_form": filter_form,
+            "filters": filters,
+            "page": page,
+            "query": query,
+            "bulk_form": BulkActionForm(event=event, initial={"query": query}),
+            "export_form": ExportForm(initial={"query": query}),
+            "may_see_passports": exports.may_see_passports(request.user),
+            "failed_mail": list(failed[:FAILED_MAIL_SHOWN]),
+            "failed_mail_count": failed.count(),
+        },
+    )
+
+
+@require_POST
+@organiser_view
+def bulk_action(request: HttpRequest, *, event_obj: Event) -> HttpResponse:
+    """Approve, waitlist, start the review of, reject or withdraw the chosen applications; say how each went."""
+    event = event_obj
+    form = BulkActionForm(request.POST, event=event)
+    query = _list_query(request.POST.get("query", ""))
+    back = manage_url("list", event) + (f"?{query}" if query else "")
+    if not form.is_valid():
+        return _render(
+            request,
+            "bulk_result.html",
+            event,
+            {"manage_section": "list", "form": form, "results": [], "back": back},
+            status=400,
+        )
+    action = form.cleaned_data["action"]
+    chosen = list(form.cleaned_data["applications"].select_related("category").order_by("family_name", "pk"))
+    outcome = services.bulk_transition(
+        chosen, action, actor=request.user, reason=form.cleaned_data["reason"].strip(), request=request
+    )
+    fresh = queries.participants(event).in_bulk([application.pk for application, _error in outcome])
+    results = [{"application": fresh[application.pk], "error": error} for application, error in outcome]
+    failures = sum(1 for item in results if item["error"])
+    done = len(results) - failures
+    if done:
+        messages.success(
+            request,
+            _("%(action)s: done for %(count)d of %(total)d applications.")
+            % {"action": dict(BULK_ACTIONS)[action], "count": done, "total": len(results)},
+        )
+    if failures:
+        messages.warning(
+            request,
+            _("%(count)d applications could not be changed; see the reasons below.") % {"count": failures},
+        )
+    return _render(
+        request,
+        "bulk_result.html",
+        event,
+        {"manage_section": "list", "form": None, "results": results, "back": back, "action": action},
+    )
+
+
+# --- One application -----------------------------------------------------------------------------
+
+
+def _file_url(name: str, application: Application) -> str | None:
+    try:
+        return reverse(f"accreditation-files:{name}", kwargs={"application": application.pk})
+    except NoReverseMatch:  # the file views are not installed
+        return None
+
+
+def _detail_page(
+    request: HttpRequest, event: Event, application: Application, *, passport_number: str | None = None
+) -> HttpResponse:
+    history = AuditEntry.objects.filter(object_type=Application._meta.label, object_id=str(application.pk)).order_by(
+        "at", "id"
+    )
+    response = _render(
+        request,
+        "participant_detail.html",
+        event,
+        {
+            "manage_section": "list",
+            "application": application,
+            "nationality": country_name(application.nationality) or application.nationality,
+            "passport_country": country_name(application.passport_country) if application.passport_country else "",
+            "has_passport_number": bool(application.passport_number_encrypted),
+            "passport_number": passport_number,
+            "may_see_passports": exports.may_see_passports(request.user),
+            "photo_url": _file_url("photo", application) if application.photo else None,
+            "document_url": _file_url("document", application) if application.supporting_document else None,
+            "history": history,
+            "bulk_form": BulkActionForm(event=event),
+            "back": manage_url("list", event),
+        },
+    )
+    response["Cache-Control"] = "no-store, private"
+    return response
+
+
+def _application(event: Event, pk: int) -> Application:
+    application = queries.participant(event, pk)
+    if application is None:
+        raise Http404("No such application.")
+    return application
+
+
+@require_GET
+@never_cache
+@organiser_view
+def participant_detail(request: HttpRequest, pk: int, *, event_obj: Event) -> HttpResponse:
+    application = _application(event_obj, pk)
+    # Every look at a person's data is on record (the passport number has its own entry when revealed).
+    audit.record("accreditation.application_viewed", request=request, obj=application, event_slug=event_obj.slug)
+    return _detail_page(request, event_obj, application)
+
+
+@require_POST
+@never_cache
+@organiser_view
+def passport_reveal(request: HttpRequest, pk: int, *, event_obj: Event) -> HttpResponse:
+    """Show one passport number, to organisers with the permission; the service writes the audit entry."""
+    if not exports.may_see_passports(request.user):
+        raise PermissionDenied
+    application = _application(event_obj, pk)
+    number = services.passport_number(application, actor=request.user, request=request)
+    return _detail_page(request, event_obj, application, passport_number=number or "")
+
+
+# --- Exports -------------------------------------------------------------------------------------
+
+
+@require_POST
+@organiser_view
+def export(request: HttpRequest, *, event_obj: Event) -> HttpResponse:
+    """The filtered list as CSV or XLSX. POST (with CSRF): an export is an audited access to personal data."""
+    form = ExportForm(request.POST)
+    if not form.is_valid():
+        messages.error(request, _("Choose CSV or XLSX for the export."))
+        return participant_list_redirect(event_obj, request.POST.get("query", ""))
+    include_passport = form.cleaned_data["include_passport"]
+    if include_passport and not exports.may_see_passports(request.user):
+        raise PermissionDenied
+    filter_form = ParticipantFilterForm(QueryDict(form.cleaned_data["query"] or ""), event=event_obj)
+    return exports.export(
+        event_obj,
+        filter_form.filters(),
+        form.cleaned_data["format"],
+        actor=request.user,
+        include_passport=include_passport,
+        request=request,
+    )
+
+
+def participant_list_redirect(event: Event, query: str) -> HttpResponse:
+    query = _list_query(query)
+    return redirect(manage_url("list", event) + (f"?{query}" if query else ""))
+
+
+# --- Statistics ----------------------------------------------------------------------------------
+
+
+@require_GET
+@organiser_view
+def statistics(request: HttpRequest, *, event_obj: Event) -> HttpResponse:
+    figures = stats.statistics(event_obj)
+    return _render(request, "statistics.html", event_obj, {"manage_section": "statistics", "stats": figures})
+
+
+# --- Failed e-mails ------------------------------------------------------------------------------
+
+
+@require_POST
+@organiser_view
+def retry_mail(request: HttpRequest, pk: int, *, event_obj: Event) -> HttpResponse:
+    """Queue a failed e-mail of this event again (it keeps its key: it is still never sent twice)."""
+    notification = queries.failed_notifications(event_obj).filter(pk=pk).first()
+    if notification is None:
+        raise Http404("No such failed e-mail.")
+    try:
+        notifications.retry_notification(notification, actor=request.user, request=request)
+    except ValidationError as exc:
+        messages.error(request, " ".join(exc.messages))
+    else:
+        messages.success(
+            request, _("The e-mail to %(recipient)s is queued again.") % {"recipient": notification.recipient}
+        )
+    return participant_list_redirect(event_obj, request.POST.get("query", ""))

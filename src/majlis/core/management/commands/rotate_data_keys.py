@@ -1,0 +1,80 @@
+"""``majlis rotate-data-keys``: re-encrypt every encrypted column with the current (first) key.
+
+Rotation: put a new key first in ``MAJLIS_DATA_KEYS`` (keeping the old ones after it), restart,
+run this command, then remove the old keys. Running it again is harmless. Values are rewritten in
+batches, each under row locks so that a concurrent change is never overwritten with an old value.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.apps import apps
+from django.core.management.base import BaseCommand, CommandError, CommandParser
+from django.db import models, transaction
+
+from majlis.core import crypto
+
+ENCRYPTED_SUFFIX = "_encrypted"
+
+
+def encrypted_columns() -> list[tuple[type[models.Model], str]]:
+    """Every ``BinaryField`` named ``*_encrypted`` in the project's models."""
+    return [
+        (model, field.name)
+        for model in apps.get_models()
+        for field in model._meta.get_fields()
+        if isinstance(field, models.BinaryField) and field.name.endswith(ENCRYPTED_SUFFIX)
+    ]
+
+
+def rotate_column(model: type[models.Model], field: str, batch_size: int) -> tuple[int, list[Any]]:
+    """Re-encrypt one column; returns the number of values rewritten and the keys of unreadable rows."""
+    rotated = 0
+    unreadable: list[Any] = []
+    last_pk: Any = None
+    while True:
+        with transaction.atomic():
+            query = model._default_manager.filter(**{f"{field}__isnull": False}).order_by("pk")
+            if last_pk is not None:
+                query = query.filter(pk__gt=last_pk)
+            rows = list(query.select_for_update().only("pk", field)[:batch_size])
+            if not rows:
+                break
+            changed = []
+            for row in rows:
+                try:
+                    setattr(row, field, crypto.rotate(getattr(row, field)))
+                except crypto.DecryptionError:
+                    unreadable.append(row.pk)
+                    continue
+                changed.append(row)
+            model._default_manager.bulk_update(changed, [field])
+            rotated += len(changed)
+            last_pk = rows[-1].pk
+    return rotated, unreadable
+
+
+class Command(BaseCommand):
+    help = "Re-encrypt all encrypted personal data with the first key of MAJLIS_DATA_KEYS."
+
+    def add_arguments(self, parser: CommandParser) -> None:
+        parser.add_argument("--batch-size", type=int, default=500)
+
+    def handle(self, *args: Any, **options: Any) -> None:
+        crypto.reset_keys_cache()
+        failures = 0
+        for model, field in encrypted_columns():
+            rotated, unreadable = rotate_column(model, field, max(1, options["batch_size"]))
+            self.stdout.write(f"{model._meta.label}.{field}: {rotated} value(s) re-encrypted with the current key.")
+            if unreadable:
+                failures += len(unreadable)
+                shown = ", ".join(str(pk) for pk in unreadable[:20])
+                self.stderr.write(
+                    f"{model._meta.label}.{field}: {len(unreadable)} value(s) cannot be decrypted with any "
+                    f"configured key (ids {shown}{', …' if len(unreadable) > 20 else ''}); they were left as they are."
+                )
+        if failures:
+            raise CommandError(
+                f"{failures} value(s) could not be decrypted: keep the old keys until they are resolved."
+            )
