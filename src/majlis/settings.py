@@ -275,4 +275,6 @@ NINJA_PAGINATION_PER_PAGE = 50
 # Error reports never show passport numbers or keys, whatever a view forgot to mark sensitive.
 DEFAULT_EXCEPTION_REPORTER_FILTER = "majlis.core.logging_filters.PassportSafeExceptionReporterFilter"
 # The public address used in e-mailed links (log-in links), so that a forged Host header cannot change them.
-MAJLIS_PUBLIC_URL = os.environ.get("MAJLIS_PUBLIC_URL", "").rstrip("/")
+MAJLIS_PUBLIC_URL = os.environ.get(
+    "MAJLIS_PUBLIC_URL", "" if PRODUCTION else f"http://127.0.0.1:{os.environ.get('PORT', '8000')}"
+).rstrip("/")

@@ -7,9 +7,8 @@ from datetime import date, timedelta
 from io import BytesIO
 from typing import Any
 
-import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
-from django.urls import NoReverseMatch, reverse
+from django.urls import reverse
 from PIL import Image
 
 from majlis.accreditation.models import Category
@@ -17,18 +16,6 @@ from tests.factories import PDF_BYTES, make_accreditation_event
 
 _seq = itertools.count(1)
 PASSPORT = "FA1234567"
-
-
-@pytest.fixture
-def applicant_urls(settings):
-    """Route the applicant pages when the project's urls.py does not include them yet."""
-    try:
-        reverse("accreditation:register", kwargs={"event": "x"})
-        reverse("applications:list")
-        reverse("accreditation-files:photo", kwargs={"application": 1})
-        reverse("login-link:request")
-    except NoReverseMatch:
-        settings.ROOT_URLCONF = "tests.accreditation.urls_applicants"
 
 
 def make_open_event(**kwargs: Any):

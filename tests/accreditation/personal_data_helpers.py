@@ -1,8 +1,4 @@
-"""Shared set-up of the log-in link, file access, personal data and purge tests.
-
-``personal_data_urls`` routes the log-in link, file and my-data URLs when the project's urls.py does
-not include them yet (it then uses ``tests.accreditation.urls_personal_data``).
-"""
+"""Shared set-up of the log-in link, file access, personal data and purge tests."""
 
 from __future__ import annotations
 
@@ -11,7 +7,6 @@ from typing import Any
 
 import pytest
 from django.core.files.base import ContentFile
-from django.urls import NoReverseMatch, reverse
 
 from majlis.accreditation import services
 from majlis.accreditation.models import Application, Category, Delegation, DelegationDocument
@@ -24,16 +19,6 @@ JPEG_BYTES = (
 )
 PDF_BYTES = b"%PDF-1.4\n1 0 obj<</Type/Catalog>>endobj\ntrailer<</Root 1 0 R>>\n%%EOF\n"
 PASSPORT = "FA1234567"
-
-
-@pytest.fixture
-def personal_data_urls(settings):
-    try:
-        reverse("login-link:request")
-        reverse("accreditation-files:photo", kwargs={"application": 1})
-        reverse("my-data:home")
-    except NoReverseMatch:
-        settings.ROOT_URLCONF = "tests.accreditation.urls_personal_data"
 
 
 @pytest.fixture

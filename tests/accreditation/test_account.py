@@ -15,7 +15,6 @@ from majlis.core.models import AuditEntry
 from tests.factories import make_application, make_role, make_user
 
 from .applicant_helpers import (  # noqa: F401 - fixtures
-    applicant_urls,
     image_bytes,
     make_open_event,
     photo_upload,
@@ -23,7 +22,7 @@ from .applicant_helpers import (  # noqa: F401 - fixtures
 )
 
 S = Application.Status
-pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("applicant_urls")]
+pytestmark = [pytest.mark.django_db]
 
 
 @pytest.fixture

@@ -382,7 +382,7 @@ def test_nominate_respects_the_member_limit(focal_client, event, delegation):
     make_application(event, delegation=delegation, category="delegate")
     response = focal_client.post(url("focal-member-new", event, pk=delegation.pk), member_post())
     assert response.status_code == 400
-    assert "at most 1 members" in response.content.decode()
+    assert "at most 1 member." in response.content.decode()
 
 
 def test_focal_point_edits_a_member_until_approved(focal_client, event, delegation):

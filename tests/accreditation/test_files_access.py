@@ -16,11 +16,10 @@ from tests.accreditation.personal_data_helpers import (  # noqa: F401 - fixtures
     category,
     delegation,
     delegation_document,
-    personal_data_urls,
 )
 from tests.factories import make_event, make_role, make_user
 
-pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("personal_data_urls")]
+pytestmark = [pytest.mark.django_db]
 
 ACTIONS = {
     "photo": "accreditation.photo_viewed",

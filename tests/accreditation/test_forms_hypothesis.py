@@ -19,9 +19,9 @@ from majlis.accreditation.forms import ApplicationForm
 from majlis.accreditation.models import Application
 from tests.factories import make_accreditation_event, make_application, make_user
 
-from .applicant_helpers import applicant_urls, image_bytes, valid_post  # noqa: F401 - fixture
+from .applicant_helpers import image_bytes, valid_post
 
-pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("applicant_urls")]
+pytestmark = [pytest.mark.django_db]
 
 ALLOWED = {200, 302, 400}
 FIELDS = [name for name in ApplicationForm.base_fields if name not in {"photo", "supporting_document"}]

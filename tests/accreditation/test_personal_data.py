@@ -18,11 +18,10 @@ from tests.accreditation.personal_data_helpers import (  # noqa: F401 - fixtures
     PDF_BYTES,
     application,
     delegation,
-    personal_data_urls,
 )
 from tests.factories import make_event, make_session, make_user
 
-pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("personal_data_urls")]
+pytestmark = [pytest.mark.django_db]
 
 
 def url(name):

@@ -12,10 +12,10 @@ from majlis.accreditation.models import Application
 from majlis.accreditation.views_public import participant_list
 from tests.factories import make_application, make_event
 
-from .applicant_helpers import applicant_urls, category_by_code, make_open_event  # noqa: F401 - fixture
+from .applicant_helpers import category_by_code, make_open_event
 
 S = Application.Status
-pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("applicant_urls")]
+pytestmark = [pytest.mark.django_db]
 
 
 @pytest.fixture

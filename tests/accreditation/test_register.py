@@ -19,7 +19,6 @@ from majlis.core.models import AuditEntry
 from tests.factories import make_application, make_event, make_published_programme, make_session, make_user
 
 from .applicant_helpers import (  # noqa: F401 - fixtures
-    applicant_urls,
     category_by_code,
     make_open_event,
     photo_upload,
@@ -28,7 +27,7 @@ from .applicant_helpers import (  # noqa: F401 - fixtures
     valid_post,
 )
 
-pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("applicant_urls")]
+pytestmark = [pytest.mark.django_db]
 
 
 @pytest.fixture

@@ -9,11 +9,11 @@ from django.utils import timezone
 
 from majlis.accreditation import services
 from majlis.accreditation.models import Application
-from tests.accreditation.applicant_helpers import applicant_urls, image_bytes  # noqa: F401 - fixture
+from tests.accreditation.applicant_helpers import image_bytes
 from tests.browser.conftest import assert_accessible
 from tests.factories import PASSWORD, PDF_BYTES, make_accreditation_event, make_role, make_user
 
-pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True), pytest.mark.usefixtures("applicant_urls")]
+pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
 
 @pytest.fixture

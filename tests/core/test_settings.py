@@ -74,6 +74,7 @@ def test_settings_production_passes_the_deployment_checks(tmp_path):
             MAJLIS_SECRET_KEY=GOOD_KEY,
             MAJLIS_ALLOWED_HOSTS="majlis.example.org,www.majlis.example.org",
             MAJLIS_DATA_KEYS=DATA_KEY,
+            MAJLIS_PUBLIC_URL="https://majlis.example.org",
         ),
     )
     assert result.returncode == 0, result.stdout + result.stderr
@@ -85,10 +86,25 @@ def test_settings_production_deployment_check_demands_data_keys(tmp_path):
         "check",
         "--deploy",
         var_dir=tmp_path,
-        **production(MAJLIS_SECRET_KEY=GOOD_KEY, MAJLIS_ALLOWED_HOSTS="majlis.example.org"),
+        **production(
+            MAJLIS_SECRET_KEY=GOOD_KEY,
+            MAJLIS_ALLOWED_HOSTS="majlis.example.org",
+            MAJLIS_PUBLIC_URL="https://majlis.example.org",
+        ),
     )
     assert result.returncode != 0
     assert "MAJLIS_DATA_KEYS" in result.stdout + result.stderr
+
+
+def test_settings_production_deployment_check_demands_an_https_public_url(tmp_path):
+    result = majlis(
+        "check",
+        "--deploy",
+        var_dir=tmp_path,
+        **production(MAJLIS_SECRET_KEY=GOOD_KEY, MAJLIS_ALLOWED_HOSTS="majlis.example.org", MAJLIS_DATA_KEYS=DATA_KEY),
+    )
+    assert result.returncode != 0
+    assert "MAJLIS_PUBLIC_URL" in result.stdout + result.stderr
 
 
 def test_settings_production_values(tmp_path):

@@ -17,6 +17,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
+from django.views.decorators.debug import sensitive_post_parameters
 
 from majlis.core import crypto
 from majlis.core.countries import country_name
@@ -65,13 +66,40 @@ def masked_passport_number(application: Application) -> str:
     return "•" * max(len(number) - 3, 3) + number[-3:]
 
 
+MEMBER_EDITABLE_STATUSES = (Status.DRAFT, Status.SUBMITTED, Status.UNDER_REVIEW)
+
+
 def may_edit(application: Application) -> bool:
+    """Individuals edit until the event; delegation members (invited to complete their own data)
+    until the organisers decide, as their focal point may."""
+    statuses = EDITABLE_STATUSES if application.delegation_id is None else MEMBER_EDITABLE_STATUSES
     return (
-        application.status in EDITABLE_STATUSES
+        application.status in statuses
         and application.event.phase() != "past"
         and application.personal_data_purged_at is None
-        and application.delegation_id is None
     )
+
+
+def _edit_form(request: HttpRequest, application: Application, *args: Any) -> ApplicationForm:
+    """The individual application form, or for a delegation member the form their focal point uses."""
+    if application.delegation_id is None:
+        kwargs = _form_kwargs(request, application, categories=[application.category], application=application)
+        if not args:
+            kwargs["initial"] = initial_from_application(application)
+        return ApplicationForm(*args, **kwargs)
+    from .forms_delegations import MemberForm
+
+    form = MemberForm(
+        *args,
+        event=application.event,
+        delegation=application.delegation,
+        application=application,
+        allowed_pending=allowed_pending(request),
+    )
+    form.fields["consent"].label = _(
+        "I have read the privacy notice above and agree that my data is processed as it describes."
+    )
+    return form
 
 
 def may_cancel(application: Application) -> bool:
@@ -134,6 +162,7 @@ def application_detail(request: HttpRequest, pk: int) -> HttpResponse:
     return render_event_page(request, "accreditation/account/detail.html", application.event, context)
 
 
+@sensitive_post_parameters("passport_number")
 @login_required
 @never_cache
 def application_edit(request: HttpRequest, pk: int) -> HttpResponse:
@@ -141,16 +170,14 @@ def application_edit(request: HttpRequest, pk: int) -> HttpResponse:
     if not may_edit(application):
         messages.error(request, _("This application can no longer be changed."))
         return redirect("applications:detail", pk=application.pk)
-    kwargs = _form_kwargs(request, application, categories=[application.category], application=application)
     with timezone.override(application.event.tz):
         if request.method == "POST":
-            form = ApplicationForm(request.POST, request.FILES, **kwargs)
+            form = _edit_form(request, application, request.POST, request.FILES)
             if form.is_valid():
                 was = application.status
+                data = form.service_data() if application.delegation_id else form.application_data()
                 try:
-                    updated = services.update_application(
-                        application, data=form.application_data(), actor=request.user, request=request
-                    )
+                    updated = services.update_application(application, data=data, actor=request.user, request=request)
                 except ValidationError as error:
                     add_service_errors(form, error)
                 else:
@@ -168,11 +195,11 @@ def application_edit(request: HttpRequest, pk: int) -> HttpResponse:
                     return redirect("applications:detail", pk=application.pk)
             remember_pending(request, form)
         else:
-            form = ApplicationForm(initial=initial_from_application(application), **kwargs)
+            form = _edit_form(request, application)
     context = {
         "form": form,
         "application": application,
-        "notice": kwargs["privacy_notice"],
+        "notice": services.current_privacy_notice(application.event),
         "photo_preview_url": _photo_url(form, application),
         "decided": application.status in DECIDED_STATUSES,
     }
@@ -200,6 +227,7 @@ def application_cancel(request: HttpRequest, pk: int) -> HttpResponse:
     )
 
 
+@sensitive_post_parameters("passport_number")
 @login_required
 @never_cache
 def application_reapply(request: HttpRequest, pk: int) -> HttpResponse:
@@ -231,7 +259,7 @@ def application_reapply(request: HttpRequest, pk: int) -> HttpResponse:
     context = {
         "form": form,
         "previous": rejected,
-        "notice": kwargs["privacy_notice"],
+        "notice": services.current_privacy_notice(application.event),
         "photo_preview_url": _photo_url(form, rejected),
     }
     return render_event_page(request, "accreditation/account/reapply.html", event, context)

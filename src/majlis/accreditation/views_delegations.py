@@ -22,6 +22,7 @@ from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.views.decorators.debug import sensitive_post_parameters
 from django.views.decorators.http import require_http_methods, require_POST
 
 from majlis.core import audit
@@ -504,6 +505,7 @@ def _member_form_page(
     )
 
 
+@sensitive_post_parameters("passport_number")
 @require_http_methods(["GET", "POST"])
 @focal_point_view
 def focal_member_new(request: HttpRequest, event: Event, delegation: Delegation) -> HttpResponse:
@@ -555,6 +557,7 @@ def focal_member_invite(request: HttpRequest, event: Event, delegation: Delegati
     return _member_page(request, event, delegation, form, "member_invite.html")
 
 
+@sensitive_post_parameters("passport_number")
 @require_http_methods(["GET", "POST"])
 @focal_point_view
 def focal_member_edit(request: HttpRequest, event: Event, delegation: Delegation, member: int) -> HttpResponse:

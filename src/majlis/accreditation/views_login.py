@@ -28,8 +28,9 @@ class LoginLinkRequestForm(forms.Form):
 
 
 def _no_referrer(response: HttpResponse) -> HttpResponse:
-    # The token is in the URL: never send it to another page or keep it in a shared cache.
-    response["Referrer-Policy"] = "no-referrer"
+    # The token is in the URL: never send it to another site or keep it in a shared cache. Not
+    # "no-referrer": browsers then send "Origin: null" with the log-in POST and CSRF refuses it.
+    response["Referrer-Policy"] = "same-origin"
     response["Cache-Control"] = "private, no-store"
     return response
 

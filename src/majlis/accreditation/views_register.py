@@ -19,6 +19,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
+from django.views.decorators.debug import sensitive_post_parameters
 from django.views.decorators.http import require_GET
 
 from majlis.core.permissions import public
@@ -126,6 +127,7 @@ def submit_new_application(
 # -- Views ------------------------------------------------------------------------------------------
 
 
+@sensitive_post_parameters("passport_number")
 @public
 @never_cache
 def register(request: HttpRequest, event: str) -> HttpResponse:

@@ -11,3 +11,13 @@ from django_tasks_db.management.commands.db_worker import Command as DBWorkerCom
 
 class Command(DBWorkerCommand):
     help = "Run the background task worker (e-mail and other queued work). --batch: run what is queued, then exit."
+
+    def handle(self, *args, **options):  # type: ignore[no-untyped-def]
+        # E-mails queued long ago whose task was lost (a worker killed mid-way) are queued again;
+        # sending is idempotent, so nothing goes out twice.
+        from majlis.accreditation.notifications import requeue_stuck_notifications
+
+        requeued = requeue_stuck_notifications()
+        if requeued:
+            self.stdout.write(f"Queued again {requeued} e-mails that had been waiting for over 30 minutes.")
+        return super().handle(*args, **options)
