@@ -259,7 +259,7 @@ def application_reapply(request: HttpRequest, pk: int) -> HttpResponse:
     context = {
         "form": form,
         "previous": rejected,
-        "notice": services.current_privacy_notice(application.event),
+        "notice": kwargs["privacy_notice"],
         "photo_preview_url": _photo_url(form, rejected),
     }
     return render_event_page(request, "accreditation/account/reapply.html", event, context)
