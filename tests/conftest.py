@@ -28,6 +28,17 @@ def pytest_sessionfinish(session: pytest.Session, exitstatus: int) -> None:
 
 
 @pytest.fixture(autouse=True)
+def _english_by_default():
+    # Each test starts in English: a language activated by an earlier test must not leak into
+    # the URLs it reverses or the texts it expects.
+    from django.utils import translation
+
+    translation.activate("en")
+    yield
+    translation.deactivate()
+
+
+@pytest.fixture(autouse=True)
 def _fresh_cache():
     # Cache keys contain row ids, which the database reuses from one test to the next.
     from django.core.cache import cache

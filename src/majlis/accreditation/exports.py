@@ -61,7 +61,7 @@ def _sessions(application: Application) -> str:
 
 def columns(event: Event, *, include_passport: bool) -> list[Column]:
     result = [
-        Column(lambda: _("Number"), lambda a: a.pk),
+        Column(lambda: _("Application number"), lambda a: a.pk),
         Column(lambda: _("Status"), lambda a: a.get_status_display()),
         Column(lambda: _("Category"), lambda a: a.category.name),
         Column(lambda: _("Category code"), lambda a: a.category.code),
