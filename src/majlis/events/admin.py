@@ -187,7 +187,7 @@ class ContactInline(TranslationTabularInline):
 def _change_status(admin_obj: EventAdmin, request: HttpRequest, queryset: QuerySet[Event], status: str) -> None:
     changed = 0
     with transaction.atomic():
-        for event in queryset.select_for_update():
+        for event in queryset.select_for_update(of=("self",)):
             if event.status == status:
                 continue
             previous = event.status
