@@ -252,9 +252,13 @@ def test_schedule_query_count_is_constant(client, django_assert_max_num_queries,
     event = make_event()
     sessions = make_large_programme(event, count)
     make_published_programme(event)
-    with django_assert_max_num_queries(3):
+    # Built once: the version lookup, the event, the version, the snapshot.
+    with django_assert_max_num_queries(4):
         response = client.get(url(name, event=event.slug))
     assert response.status_code == 200
+    # Then served from the cache for one raw query.
+    with django_assert_max_num_queries(1):
+        assert client.get(url(name, event=event.slug)).content == response.content
     listed = sum(1 for s in sessions if not s.is_cancelled)
     if name == "schedule-json":
         assert len(all_events(json.loads(response.content))) == listed
@@ -290,3 +294,17 @@ def test_schedule_rooms_with_the_same_name_stay_apart(client, event, xml_schema)
 
 def test_schedule_head_request_is_allowed(client, event, programme):
     assert client.head(url("schedule-xml", event=event.slug)).status_code == 200
+
+
+@pytest.mark.parametrize("name", ["schedule-json", "schedule-xml", "programme-ics"])
+def test_cached_export_never_outlives_a_publication(client, db, name):
+    from tests.factories import make_session
+
+    event = make_event()
+    session = make_session(event, title_en="Opening ceremony")
+    make_published_programme(event)
+    assert b"Opening ceremony" in client.get(url(name, event=event.slug)).content
+    Session.objects.filter(pk=session.pk).update(title_en="Solemn opening")
+    make_published_programme(event, note="Renamed the opening")
+    fresh = client.get(url(name, event=event.slug)).content
+    assert b"Solemn opening" in fresh and b"Opening ceremony" not in fresh

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import hashlib
 from collections.abc import Callable
+from functools import wraps
 from typing import Any
 
 from django.contrib import messages
@@ -35,6 +36,7 @@ from . import feeds
 from .exports import frab, ical
 from .exports import pdf as pdf_export
 from .exports.common import EXPORT_FORMAT, Published, load_published, programme_page_path, session_url_builder
+from .queries import public_version_key
 
 
 class NotPublished(Exception):
@@ -99,17 +101,46 @@ def _respond(
     return response
 
 
+def _export_key(request: HttpRequest, event_id: int, number: int, name: str) -> str:
+    site = hashlib.sha256(_base_url(request).encode("utf-8")).hexdigest()[:12]
+    return f"programme:{event_id}:v{number}:{name}:{_language()}:{EXPORT_FORMAT}:{site}"
+
+
 def _cached_export(
     request: HttpRequest, event: Event, published: Published, name: str, build: Callable[[], bytes]
 ) -> bytes:
     """Exports depend only on the version, the language and the site address: build each once."""
-    site = hashlib.sha256(_base_url(request).encode("utf-8")).hexdigest()[:12]
-    key = f"programme:{event.pk}:v{published.number}:{name}:{_language()}:{EXPORT_FORMAT}:{site}"
+    key = _export_key(request, event.pk, published.number, name)
     body = cache.get(key)
     if body is None:
         body = build()
         cache.set(key, body, timeout=24 * 3600)
     return body
+
+
+def _served_from_cache(
+    name: str, content_type: str, filename: Callable[[str], str] | None = None
+) -> Callable[[Callable[..., HttpResponse]], Callable[..., HttpResponse]]:
+    """Answer from the cached export when there is one, for the cost of one raw query.
+
+    The export is the same for every reader of a published or archived event, so the key needs
+    only the event, the newest version number, the language and the site address; drafts and
+    cache misses go through the full view, which fills the cache.
+    """
+
+    def decorate(view: Callable[..., HttpResponse]) -> Callable[..., HttpResponse]:
+        @wraps(view)
+        def wrapper(request: HttpRequest, event: str, **kwargs: Any) -> HttpResponse:
+            current = public_version_key(event)
+            if current is not None:
+                body = cache.get(_export_key(request, current[0], current[1], name))
+                if body is not None:
+                    return _respond(request, body, content_type, filename=filename(event) if filename else "")
+            return view(request, event, **kwargs)
+
+        return require_safe(wrapper)
+
+    return decorate
 
 
 def _calendar(
@@ -132,6 +163,7 @@ def _event_title(published: Published) -> str:
 
 
 @public
+@_served_from_cache("ics", ical.CONTENT_TYPE, lambda slug: f"{slug}-{_language()}.ics")
 @_export_view
 def programme_ics(request: HttpRequest, event: Event, published: Published) -> HttpResponse:
     """The whole published programme as an iCalendar file."""
@@ -168,6 +200,7 @@ def _schedule(request: HttpRequest, event: Event, published: Published) -> dict[
 
 
 @public
+@_served_from_cache("xml", frab.XML_CONTENT_TYPE)
 @_export_view
 def schedule_xml(request: HttpRequest, event: Event, published: Published) -> HttpResponse:
     """The programme in the frab schedule.xml format (Giggity, ConfClerk, EventFahrplan …)."""
@@ -183,6 +216,7 @@ def schedule_xml(request: HttpRequest, event: Event, published: Published) -> Ht
 
 
 @public
+@_served_from_cache("json", frab.JSON_CONTENT_TYPE)
 @_export_view
 def schedule_json(request: HttpRequest, event: Event, published: Published) -> HttpResponse:
     """The programme in the c3voc schedule.json format."""

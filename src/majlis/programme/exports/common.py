@@ -7,8 +7,8 @@ import unicodedata
 import uuid
 import zoneinfo
 from collections.abc import Callable
-from dataclasses import dataclass
 from datetime import date, datetime
+from functools import cached_property
 from typing import Any
 
 from django.core.cache import cache
@@ -38,14 +38,28 @@ def _package_version() -> str:
 GENERATOR_VERSION = _package_version()
 
 
-@dataclass(frozen=True)
 class Published:
-    """The newest published version of an event's programme."""
+    """The newest published version of an event's programme; its snapshot is read on first use.
 
-    number: int
-    published_at: datetime
-    note: str
-    snapshot: dict[str, Any]
+    Cached exports need only the version number, so they never pay for reading the snapshot.
+    """
+
+    def __init__(self, event: Event, number: int, published_at: datetime, note: str) -> None:
+        self.event = event
+        self.number = number
+        self.published_at = published_at
+        self.note = note
+
+    @cached_property
+    def snapshot(self) -> dict[str, Any]:
+        key = snapshot_cache_key(self.event, self.number)
+        snapshot = cache.get(key)
+        if snapshot is None:
+            snapshot = ProgrammeVersion.objects.values_list("snapshot", flat=True).get(
+                event=self.event, number=self.number
+            )
+            cache.set(key, snapshot, timeout=None)
+        return snapshot
 
     @property
     def sessions(self) -> list[dict[str, Any]]:
@@ -57,10 +71,10 @@ class Published:
 
 
 def load_published(event: Event) -> Published | None:
-    """The newest version (one query) and its snapshot (shared cache with ``published_programme``).
+    """The newest version (one query); its snapshot shares the cache entry of ``published_programme``.
 
-    Like ``majlis.programme.published.published_programme`` but also returns the publication time
-    and note, which the exports print; the snapshot cache entry is the same one.
+    Like ``majlis.programme.published.published_programme`` but also carries the publication time
+    and note, which the exports print.
     """
     row = (
         ProgrammeVersion.objects.filter(event=event)
@@ -71,12 +85,7 @@ def load_published(event: Event) -> Published | None:
     if row is None:
         return None
     number, published_at, note = row
-    key = snapshot_cache_key(event, number)
-    snapshot = cache.get(key)
-    if snapshot is None:
-        snapshot = ProgrammeVersion.objects.values_list("snapshot", flat=True).get(event=event, number=number)
-        cache.set(key, snapshot, timeout=None)
-    return Published(number=number, published_at=published_at, note=note, snapshot=snapshot)
+    return Published(event, number, published_at, note)
 
 
 def tr(texts: dict[str, str] | None, language: str) -> str:
