@@ -73,6 +73,7 @@ def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
     parser.add_argument("--max-seconds", type=float, default=60.0, help="time limit per URL (default 60)")
     parser.add_argument("--warmup", type=int, default=200, help="warm-up requests per URL (default 200)")
     parser.add_argument("--workers", type=int, default=2, help="gunicorn workers (default 2)")
+    parser.add_argument("--threads", type=int, default=4, help="threads per gunicorn worker (default 4)")
     parser.add_argument("--url", action="append", dest="urls", help="path to request (repeatable)")
     parser.add_argument("--tool", choices=["auto", "wrk", "python"], default="auto", help="load generator")
     parser.add_argument(
@@ -166,10 +167,12 @@ def free_port() -> int:
         return sock.getsockname()[1]
 
 
-def start_server(port: int, workers: int, env: dict[str, str], log: Path) -> subprocess.Popen[bytes]:
+def start_server(port: int, workers: int, env: dict[str, str], log: Path, threads: int = 4) -> subprocess.Popen[bytes]:
+    # The worker model of `majlis serve`: gthread workers with keep-alive.
     command = [
         sys.executable, "-m", "gunicorn", "majlis.wsgi:application",
         "--bind", f"{HOST}:{port}", "--workers", str(workers),
+        "--worker-class", "gthread", "--threads", str(threads), "--keep-alive", "5",
         "--error-logfile", str(log), "--log-level", "warning",
         "--timeout", "60", "--graceful-timeout", "5", "--no-control-socket", "--name", "majlis-bench",
     ]  # fmt: skip
@@ -330,7 +333,7 @@ def fmt(value: float | int | None, pattern: str = "{:.1f}") -> str:
 def report(results: list[Result], args: argparse.Namespace) -> None:
     print()
     print(
-        f"gunicorn sync workers: {args.workers}; connections: {args.concurrency}; "
+        f"gunicorn gthread workers: {args.workers} × {args.threads} threads; connections: {args.concurrency}; "
         f"up to {args.requests} requests or {args.max_seconds:.0f} s per URL; "
         f"CPU: {os.cpu_count()} × {platform.machine()}; Python {platform.python_version()}; "
         f"load average before/after: {args.load_before} / {_load_average()}"
@@ -395,7 +398,7 @@ def main(argv: list[str] | None = None) -> int:
             results.append(result)
 
         port = free_port()
-        server = start_server(port, args.workers, env, var_dir / "gunicorn.log")
+        server = start_server(port, args.workers, env, var_dir / "gunicorn.log", args.threads)
         wait_until_ready(server, port)
         print(f"gunicorn listening on http://{HOST}:{port}/ (pid {server.pid}); warming up …")
         warm_rps = {url: python_load(port, url, args.warmup, min(args.concurrency, 8), 30).rps for url in args.urls}
