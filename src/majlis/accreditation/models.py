@@ -15,7 +15,7 @@ from django.db import models
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
-from majlis.core.models import TimeStampedModel
+from majlis.core.models import Honorific, TimeStampedModel
 from majlis.events.models import Event, Organisation, country_code_validator
 
 colour_validator = RegexValidator(r"^#[0-9a-fA-F]{6}$", _("Use a colour like #1f4e79."))
@@ -230,13 +230,7 @@ class Application(TimeStampedModel):
         MALE = "male", _("male")
         UNDISCLOSED = "undisclosed", _("prefer not to say")
 
-    class Honorific(models.TextChoices):
-        HE = "he", _("H.E.")
-        DR = "dr", _("Dr")
-        PROF = "prof", _("Prof.")
-        MR = "mr", _("Mr")
-        MS = "ms", _("Ms")
-        NONE = "", _("(none)")
+    Honorific = Honorific
 
     event = models.ForeignKey(Event, verbose_name=_("event"), on_delete=models.CASCADE, related_name="applications")
     user = models.ForeignKey(

@@ -5,6 +5,17 @@ from django.db import models
 from django.utils.translation import gettext_lazy as _
 
 
+class Honorific(models.TextChoices):
+    """How a person is addressed, in programmes, applications and badges."""
+
+    HE = "he", _("H.E.")
+    DR = "dr", _("Dr")
+    PROF = "prof", _("Prof.")
+    MR = "mr", _("Mr")
+    MS = "ms", _("Ms")
+    NONE = "", _("(none)")
+
+
 class TimeStampedModel(models.Model):
     created_at = models.DateTimeField(_("created"), auto_now_add=True)
     updated_at = models.DateTimeField(_("updated"), auto_now=True)

@@ -16,7 +16,7 @@ from django.db import models
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
-from majlis.core.models import TimeStampedModel
+from majlis.core.models import Honorific, TimeStampedModel
 from majlis.events.models import Event, Organisation, Pillar, Room, country_code_validator
 
 colour_validator = RegexValidator(r"^#[0-9a-fA-F]{6}$", _("Use a colour like #1f4e79."))
@@ -64,13 +64,7 @@ class ProtocolRank(models.IntegerChoices):
 class Person(TimeStampedModel):
     """Someone who appears in a programme: a speaker, chair, moderator …"""
 
-    class Honorific(models.TextChoices):
-        HE = "he", _("H.E.")
-        DR = "dr", _("Dr")
-        PROF = "prof", _("Prof.")
-        MR = "mr", _("Mr")
-        MS = "ms", _("Ms")
-        NONE = "", _("(none)")
+    Honorific = Honorific
 
     slug = models.SlugField(_("short name in URLs"), unique=True, max_length=120)
     honorific = models.CharField(_("honorific"), max_length=8, choices=Honorific.choices, blank=True)
