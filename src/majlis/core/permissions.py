@@ -16,6 +16,8 @@ def organised_event_ids(user: Any) -> set[int] | None:
     """Ids of the events the user organises; ``None`` means every event (a superuser)."""
     if not getattr(user, "is_authenticated", False):
         return set()
+    if needs_second_factor(user):
+        return set()  # organiser rights wait for the authenticator code (account:verify)
     if user.is_superuser:
         return None
     from majlis.events.models import EventRole
@@ -23,6 +25,16 @@ def organised_event_ids(user: Any) -> set[int] | None:
     return set(
         EventRole.objects.filter(user=user, role__in=ORGANISER_ROLES).values_list("event_id", flat=True)
     )
+
+
+def needs_second_factor(user: Any) -> bool:
+    """In production, organisers and staff act only after confirming a TOTP code in this session."""
+    from django.conf import settings
+
+    if not settings.MAJLIS_REQUIRE_STAFF_2FA:
+        return False
+    is_verified = getattr(user, "is_verified", None)
+    return not (callable(is_verified) and is_verified())
 
 
 def is_organiser(user: Any, event: Any) -> bool:

@@ -9,4 +9,5 @@ urlpatterns = [
     path("", account_views.account_home, name="home"),
     path("login/", account_views.LoginView.as_view(), name="login"),
     path("logout/", auth_views.LogoutView.as_view(), name="logout"),
+    path("verify/", account_views.verify, name="verify"),
 ]

@@ -45,7 +45,12 @@ def bad_request(request: HttpRequest, exception: Exception | None = None) -> Htt
 
 
 def permission_denied(request: HttpRequest, exception: Exception | None = None) -> HttpResponse:
-    return render(request, "core/error.html", {"status": 403}, status=403)
+    from majlis.core.permissions import needs_second_factor
+
+    user = getattr(request, "user", None)
+    verify = bool(user is not None and user.is_authenticated and needs_second_factor(user))
+    context = {"status": 403, "verify": verify, "next": request.get_full_path()}
+    return render(request, "core/error.html", context, status=403)
 
 
 def page_not_found(request: HttpRequest, exception: Exception | None = None) -> HttpResponse:
