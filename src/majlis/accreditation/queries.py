@@ -16,7 +16,7 @@ from django.db.models import Prefetch, Q, QuerySet
 
 from majlis.events.models import Event
 
-from .models import Application, Category, Delegation, Mode, Notification, SessionSeat
+from .models import Application, Category, Delegation, EventCapacity, Mode, Notification, SessionSeat
 
 # Fields searched by the free-text box: names in the passport and in the person's own script, the
 # organisation, the e-mail address and the delegation's state or organisation.
@@ -175,3 +175,13 @@ def mode_values() -> list[str]:
 
 def status_values() -> list[str]:
     return [choice.value for choice in Application.Status]
+
+
+def registration_state(event: Event) -> str:
+    """'open', or why the form is not shown: 'past', 'closed' or 'not_open'."""
+    if event.phase() == "past":
+        return "past"
+    capacity = EventCapacity.objects.filter(event=event).first()
+    if capacity is None:
+        return "not_open"
+    return "open" if capacity.registration_open else "closed"

@@ -28,7 +28,8 @@ from majlis.events.queries import get_visible_event
 
 from . import photos, services
 from .forms import SESSION_KINDS, ApplicationForm, add_service_errors, find_invitation_code
-from .models import Application, Category, EventCapacity, InvitationCode
+from .models import Application, Category, InvitationCode
+from .queries import registration_state
 
 PENDING_SESSION_KEY = "accreditation.pending_files"
 REGISTERED_SESSION_KEY = "accreditation.registered"
@@ -45,16 +46,6 @@ def render_event_page(
     context = {"event": event, "section": section or "register", **context}
     with timezone.override(event.tz):
         return render(request, template, context, status=status)
-
-
-def registration_state(event: Event) -> str:
-    """'open', or why the form is not shown: 'past', 'closed' or 'not_open'."""
-    if event.phase() == "past":
-        return "past"
-    capacity = EventCapacity.objects.filter(event=event).first()
-    if capacity is None:
-        return "not_open"
-    return "open" if capacity.registration_open else "closed"
 
 
 def open_categories(event: Event) -> list[Category]:

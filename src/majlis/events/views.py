@@ -15,7 +15,7 @@ from django.utils import timezone
 from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 
-from majlis.accreditation.views_register import registration_state
+from majlis.accreditation.queries import registration_state
 from majlis.core import audit
 from majlis.core.permissions import is_organiser, public
 
