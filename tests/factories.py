@@ -407,4 +407,14 @@ def make_delegation(event: Event, *, focal_point=None, **kwargs: Any):
         EventRole.objects.get_or_create(
             event=event, user=focal_point, role=EventRole.Role.FOCAL_POINT, defaults={"organisation": organisation}
         )
-    return Delegation.objects.create(event=event, organisation=organisation, focal_point=focal_point, **kwargs)
+    delegation = Delegation.objects.create(event=event, organisation=organisation, focal_point=focal_point, **kwargs)
+    # As the service does: the kind's usual categories, and the default one, are the members' to have.
+    from majlis.accreditation.models import DelegationCategory
+    from majlis.accreditation.services import usual_delegation_categories
+
+    allowed = {c.pk: c for c in usual_delegation_categories(event, delegation.kind)}
+    if delegation.default_category is not None and delegation.default_category.for_delegations:
+        allowed[delegation.default_category.pk] = delegation.default_category
+    for category in allowed.values():
+        DelegationCategory.objects.create(delegation=delegation, category=category)
+    return delegation

@@ -1,5 +1,7 @@
 """The delegation pages at work: inviting, documents, members, head of delegation, submission, decisions."""
 
+import html
+
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 
@@ -148,7 +150,8 @@ def test_organiser_detail_query_count_does_not_grow(
     for _ in range(count):
         make_application(event, delegation=delegation, category="delegate", status=S.SUBMITTED)
         add_document(delegation)
-    with django_assert_max_num_queries(10):
+    # Two more than the members' own: the delegation's category rules and the categories to choose from.
+    with django_assert_max_num_queries(12):
         assert organiser_client.get(url("detail", event, pk=delegation.pk)).status_code == 200
 
 
@@ -160,6 +163,24 @@ def test_organiser_detail_links_documents_to_the_permission_checked_view(organis
 
 
 # --- Organiser decisions -------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("decision", ["approve", "waitlist"])
+def test_organiser_cannot_accredit_a_member_before_the_credentials(organiser_client, event, delegation, decision):
+    Delegation.objects.filter(pk=delegation.pk).update(status=Delegation.Status.SUBMITTED)
+    member = make_application(event, delegation=delegation, category="delegate", status=S.SUBMITTED)
+    page = html.unescape(organiser_client.get(url("detail", event, pk=delegation.pk)).content.decode())
+    assert f"m{member.pk}-decision" not in page
+    assert "Members are decided once the delegation's credentials are approved." in page
+    response = organiser_client.post(
+        url("member-decide", event, pk=delegation.pk, member=member.pk), {f"m{member.pk}-decision": decision}
+    )
+    assert response.status_code == 400
+    assert "approve the delegation's credentials before deciding on its members" in html.unescape(
+        response.content.decode()
+    )
+    member.refresh_from_db()
+    assert member.status == S.SUBMITTED
 
 
 def submitted_delegation(event, delegation):
@@ -209,6 +230,7 @@ def test_organiser_cannot_decide_credentials_not_submitted(organiser_client, eve
     ],
 )
 def test_organiser_decides_on_a_member(organiser_client, event, delegation, decision, reason, status):
+    Delegation.objects.filter(pk=delegation.pk).update(status=Delegation.Status.APPROVED)
     member = make_application(event, delegation=delegation, category="delegate", status=S.SUBMITTED)
     response = organiser_client.post(
         url("member-decide", event, pk=delegation.pk, member=member.pk),

@@ -14,9 +14,10 @@ from collections.abc import Callable, Iterable
 from typing import Any
 
 from django.db import transaction
+from django.db.models import Q
 from django.utils import timezone
 
-from .models import Application, Category, EventCapacity, Mode, SessionSeat
+from .models import Application, Category, Delegation, EventCapacity, Mode, SessionSeat
 
 Status = Application.Status
 
@@ -70,8 +71,11 @@ def has_free_seat(capacity: EventCapacity, application: Application) -> bool:
 
 def waitlist_queue(event: Any):
     """The in-person waitlist in the order it is promoted: first waitlisted, first served."""
-    return Application.objects.filter(event=event, status=Status.WAITLISTED, mode=Mode.IN_PERSON).order_by(
-        "waitlisted_at", "id"
+    # A delegation member is promoted only once the delegation's credentials are approved.
+    return (
+        Application.objects.filter(event=event, status=Status.WAITLISTED, mode=Mode.IN_PERSON)
+        .filter(Q(delegation__isnull=True) | Q(delegation__status=Delegation.Status.APPROVED))
+        .order_by("waitlisted_at", "id")
     )
 
 

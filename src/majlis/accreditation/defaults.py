@@ -28,6 +28,7 @@ class CategoryDefault:
     allows_online: bool = True
     public_listing_allowed: bool = True
     self_registration: bool = False
+    for_delegations: bool = True
 
 
 DEFAULT_CATEGORIES: tuple[CategoryDefault, ...] = (
@@ -95,6 +96,7 @@ DEFAULT_CATEGORIES: tuple[CategoryDefault, ...] = (
         "#b34700",
         required_document=PC,
         self_registration=True,
+        for_delegations=False,
     ),
     CategoryDefault("donor", "Donor", "Донор", "Donor", "#6d4c41"),
     CategoryDefault(
@@ -106,6 +108,7 @@ DEFAULT_CATEGORIES: tuple[CategoryDefault, ...] = (
         needs_approval=False,
         allows_online=False,
         public_listing_allowed=False,
+        for_delegations=False,
     ),
     CategoryDefault(
         "interpreter",
@@ -115,6 +118,7 @@ DEFAULT_CATEGORIES: tuple[CategoryDefault, ...] = (
         "#4e342e",
         needs_approval=False,
         public_listing_allowed=False,
+        for_delegations=False,
     ),
     CategoryDefault(
         "security-support",
@@ -124,8 +128,19 @@ DEFAULT_CATEGORIES: tuple[CategoryDefault, ...] = (
         "#212121",
         allows_online=False,
         public_listing_allowed=False,
+        for_delegations=False,
     ),
 )
+
+
+# The categories a delegation's members usually have, by kind of delegation. An organiser may allow
+# others when inviting it, but never one that is not ``for_delegations`` (staff, interpreters,
+# security, media: the organisers accredit those themselves).
+DELEGATION_CATEGORY_CODES: dict[str, tuple[str, ...]] = {
+    "member_state": ("head-of-state", "minister", "delegate"),
+    "observer": ("minister", "delegate"),
+    "organisation": ("organisation", "un-system"),
+}
 
 
 def create_default_categories(event: Any) -> list[Category]:
@@ -149,6 +164,7 @@ def create_default_categories(event: Any) -> list[Category]:
                 allows_online=default.allows_online,
                 public_listing_allowed=default.public_listing_allowed,
                 self_registration=default.self_registration,
+                for_delegations=default.for_delegations,
                 position=position * 10,
             )
         )

@@ -15,7 +15,7 @@ from django.utils.translation import gettext_lazy as _
 from majlis.events.models import Event, Organisation, country_code_validator
 
 from .forms import ApplicationForm, initial_from_application
-from .models import Application, Category, Delegation, SupportingDocument
+from .models import Application, Category, Delegation, DelegationCategory, SupportingDocument
 from .photos import check_document
 
 DOCUMENT_KINDS = [
@@ -81,8 +81,18 @@ class InviteDelegationForm(forms.Form):
         choices=settings.LANGUAGES,
         help_text=_("The invitation and every later e-mail to the focal point use this language."),
     )
+    categories: forms.ModelMultipleChoiceField[Category] = forms.ModelMultipleChoiceField(
+        label=_("Categories its members may have"),
+        queryset=Category.objects.none(),
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
+        help_text=_(
+            "Leave all unticked for the usual categories of this kind of delegation. Staff, interpreters, "
+            "security and media are never given by a focal point: the organisers accredit them."
+        ),
+    )
     default_category: forms.ModelChoiceField[Category] = forms.ModelChoiceField(
-        label=_("Category of its members"), queryset=Category.objects.none(), required=False
+        label=_("Default category of its members"), queryset=Category.objects.none(), required=False
     )
     member_limit = forms.IntegerField(
         label=_("Maximum members"),
@@ -99,9 +109,14 @@ class InviteDelegationForm(forms.Form):
         cast(forms.ModelChoiceField, self.fields["organisation"]).queryset = Organisation.objects.exclude(
             pk__in=taken
         ).order_by("name")
-        cast(forms.ModelChoiceField, self.fields["default_category"]).queryset = Category.objects.filter(
-            event=event
-        ).order_by("position", "id")
+        delegation_categories = Category.objects.filter(event=event, for_delegations=True).order_by("position", "id")
+        cast(forms.ModelChoiceField, self.fields["default_category"]).queryset = delegation_categories
+        cast(forms.ModelMultipleChoiceField, self.fields["categories"]).queryset = delegation_categories
+
+    def chosen_categories(self) -> list[Category] | None:
+        """The ticked categories, or ``None`` for the kind's usual ones."""
+        chosen = list(self.cleaned_data.get("categories") or [])
+        return chosen or None
 
     def clean_focal_point_email(self) -> str:
         return self.cleaned_data["focal_point_email"].strip().lower()
@@ -172,6 +187,62 @@ class DecisionForm(forms.Form):
         return data
 
 
+class DelegationCategoriesForm(forms.Form):
+    """The organisers choose the categories a delegation's members may have, each with an optional limit."""
+
+    default_category: forms.ModelChoiceField[Category] = forms.ModelChoiceField(
+        label=_("Default category of its members"),
+        queryset=Category.objects.none(),
+        required=False,
+        help_text=_("Offered first to the focal point; it must be one of the categories ticked above."),
+    )
+
+    def __init__(
+        self, *args: Any, delegation: Delegation, rules: list[DelegationCategory] | None = None, **kwargs: Any
+    ) -> None:
+        from .services import delegation_category_rules
+
+        if rules is None:
+            rules = delegation_category_rules(delegation)
+        rules_by_category = {rule.category_id: rule for rule in rules}
+        initial = kwargs.setdefault("initial", {})
+        initial.setdefault("default_category", delegation.default_category_id)
+        super().__init__(*args, **kwargs)
+        self.delegation = delegation
+        self.categories = list(
+            Category.objects.filter(event=delegation.event_id, for_delegations=True).order_by("position", "id")
+        )
+        self.rows: list[tuple[Category, str, str]] = []
+        for category in self.categories:
+            allow, limit = f"allow_{category.pk}", f"limit_{category.pk}"
+            self.fields[allow] = forms.BooleanField(label=category.name, required=False)
+            self.fields[limit] = forms.IntegerField(
+                label=_("Maximum members in “%(category)s”") % {"category": category.name},
+                required=False,
+                min_value=1,
+                max_value=1000,
+            )
+            self.initial.setdefault(allow, category.pk in rules_by_category)
+            if category.pk in rules_by_category:
+                self.initial.setdefault(limit, rules_by_category[category.pk].member_limit)
+            self.rows.append((category, allow, limit))
+        field = cast(forms.ModelChoiceField, self.fields.pop("default_category"))
+        field.queryset = Category.objects.filter(pk__in=[category.pk for category in self.categories]).order_by(
+            "position", "id"
+        )
+        self.fields["default_category"] = field  # last, after the rows
+
+    def allow_fields(self) -> list[tuple[Any, Any]]:
+        return [(self[allow], self[limit]) for _category, allow, limit in self.rows]
+
+    def rules(self) -> tuple[list[Category], dict[int, int | None]]:
+        chosen = [category for category, allow, _limit in self.rows if self.cleaned_data.get(allow)]
+        limits = {
+            category.pk: self.cleaned_data.get(limit) for category, allow, limit in self.rows if self.cleaned_data.get(allow)
+        }
+        return chosen, limits
+
+
 # --- Focal points --------------------------------------------------------------------------------
 
 
@@ -201,11 +272,34 @@ class MemberInvitationForm(forms.Form):
         help_text=_("The invitation and every later e-mail to this person use this language."),
     )
 
+    category: forms.ModelChoiceField[Category] = forms.ModelChoiceField(
+        label=_("Category"), queryset=Category.objects.none()
+    )
+
+    def __init__(self, *args: Any, delegation: Delegation, **kwargs: Any) -> None:
+        from .services import delegation_categories
+
+        super().__init__(*args, **kwargs)
+        categories = delegation_categories(delegation)
+        field = cast(forms.ModelChoiceField, self.fields["category"])
+        field.queryset = Category.objects.filter(pk__in=[category.pk for category in categories]).order_by(
+            "position", "id"
+        )
+        if len(categories) == 1:
+            del self.fields["category"]  # nothing to choose: the service takes the only one
+        elif delegation.default_category_id in {category.pk for category in categories}:
+            # Starts on the default category, which the service takes when none is posted.
+            self.initial.setdefault("category", delegation.default_category_id)
+            field.required = False
+
     def clean_email(self) -> str:
         return self.cleaned_data["email"].strip().lower()
 
     def service_data(self) -> dict[str, Any]:
-        return {name: self.cleaned_data[name] for name in ("given_names", "family_name", "email", "language")}
+        data = {name: self.cleaned_data[name] for name in ("given_names", "family_name", "email", "language")}
+        if self.cleaned_data.get("category") is not None:
+            data["category"] = self.cleaned_data["category"]
+        return data
 
 
 class HeadOfDelegationForm(forms.Form):
@@ -235,12 +329,16 @@ class MemberForm(ApplicationForm):
         allowed_pending: set[str] | frozenset[str] = frozenset(),
         **kwargs: Any,
     ) -> None:
-        from .services import current_privacy_notice
+        from .services import current_privacy_notice, delegation_categories
         from .views_register import intended_sessions
 
         self.delegation = delegation
-        category = application.category if application is not None else delegation.default_category
-        categories = [category] if category is not None else list(Category.objects.filter(event=event))
+        # Only the categories the organisers allowed this delegation: never staff, interpreters,
+        # security or media (a focal point must not be able to accredit those).
+        categories = delegation_categories(delegation)
+        if application is not None and application.category not in categories:
+            categories = [application.category, *categories]  # kept as it is, not offered to others
+        category = categories[0] if len(categories) == 1 else None
         if application is not None:
             kwargs.setdefault("initial", initial_from_application(application))
         super().__init__(
@@ -255,10 +353,13 @@ class MemberForm(ApplicationForm):
         )
         for name in ("invitation_code", "supporting_document", "document_token", "listed_publicly"):
             self.fields.pop(name, None)
+        self._only_category = category
         if category is not None:
             self.fields.pop("category", None)
-        else:
+        elif "category" in self.fields:
             self.fields["category"].label = _("Category")
+            if application is None and delegation.default_category_id in {c.pk for c in categories}:
+                self.initial.setdefault("category", str(delegation.default_category_id))
         labels = {
             "family_name": _("Family name, as in the passport"),
             "given_names": _("Given names, as in the passport"),
@@ -283,8 +384,13 @@ class MemberForm(ApplicationForm):
             self.initial["organisation_name"] = str(delegation.organisation)
 
     def _resolve_category(self) -> Category | None:
-        if self.application is None and self.delegation.default_category is not None:
-            return self.delegation.default_category
+        if self.application is None and self._only_category is not None:
+            return self._only_category
+        if self.application is None and not self.cleaned_data.get("category"):
+            # The select starts on the delegation's default category; a post without it means that one.
+            default = next((c for c in self.category_options if c.pk == self.delegation.default_category_id), None)
+            if default is not None:
+                return default
         return super()._resolve_category()
 
     def _clean_photo_choice(self, cleaned: dict[str, Any]) -> None:

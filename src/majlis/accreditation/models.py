@@ -46,7 +46,16 @@ class Category(models.Model):
     code = models.SlugField(_("code"), max_length=30)
     name = models.CharField(_("name"), max_length=200)  # per language
     colour = models.CharField(_("badge colour"), max_length=7, default="#1f4e79", validators=[colour_validator])
-    needs_approval = models.BooleanField(_("needs approval"), default=True)
+    needs_approval = models.BooleanField(
+        _("needs approval"),
+        default=True,
+        help_text=_(
+            "Without approval, an individual application in this category is accepted as soon as it is "
+            "submitted: keep that for applicants the organisers trust, e.g. those with an invitation code. "
+            "Delegation members always wait for the organisers' decision on the delegation's credentials "
+            "and on each member."
+        ),
+    )
     required_document = models.CharField(
         _("supporting document"), max_length=20, choices=SupportingDocument.choices, blank=True
     )
@@ -59,6 +68,14 @@ class Category(models.Model):
         default=False,
         help_text=_(
             "Shown on the public registration form (otherwise only through delegations or an invitation code)."
+        ),
+    )
+    for_delegations = models.BooleanField(
+        _("may be given to delegation members"),
+        default=True,
+        help_text=_(
+            "Organisers choose, for each delegation, which of these categories its focal point may give its "
+            "members. Staff, interpreters, security and media are accredited by the organisers themselves."
         ),
     )
     position = models.PositiveSmallIntegerField(_("order"), default=0)
@@ -171,6 +188,13 @@ class Delegation(TimeStampedModel):
         on_delete=models.SET_NULL,
         related_name="+",
     )
+    allowed_categories = models.ManyToManyField(
+        Category,
+        verbose_name=_("categories its members may have"),
+        through="DelegationCategory",
+        blank=True,
+        related_name="+",
+    )
     member_limit = models.PositiveIntegerField(_("maximum members"), null=True, blank=True)
     decision_reason = models.TextField(_("reason for the decision"), blank=True)
 
@@ -184,6 +208,25 @@ class Delegation(TimeStampedModel):
 
     def __str__(self) -> str:
         return str(self.organisation)
+
+
+class DelegationCategory(models.Model):
+    """A category the organisers allow a delegation's members to have, with an optional limit."""
+
+    delegation = models.ForeignKey(Delegation, on_delete=models.CASCADE, related_name="category_rules")
+    category = models.ForeignKey(Category, verbose_name=_("category"), on_delete=models.CASCADE, related_name="+")
+    member_limit = models.PositiveIntegerField(_("maximum members in this category"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("category allowed to a delegation")
+        verbose_name_plural = _("categories allowed to a delegation")
+        ordering = ["delegation", "category__position", "category_id"]
+        constraints = [
+            models.UniqueConstraint(fields=["delegation", "category"], name="delegation_category_unique"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.delegation}: {self.category}"
 
 
 class DelegationDocument(models.Model):

@@ -35,6 +35,7 @@ from .models import (
     Application,
     Category,
     Delegation,
+    DelegationCategory,
     DelegationDocument,
     EventCapacity,
     Mode,
@@ -62,6 +63,9 @@ TRANSITIONS: dict[str, frozenset[str]] = {
 # Changing any of these after a decision sends the application back to review.
 KEY_FIELDS = frozenset(
     {
+        "honorific",
+        "position",
+        "supporting_document",
         "family_name",
         "given_names",
         "name_native",
@@ -331,6 +335,10 @@ def _validate(event: Event, application: Application, *, complete: bool = False)
         errors["departure_at"] = _("Departure cannot be before arrival.")
     if application.listed_publicly and category is not None and not category.public_listing_allowed:
         application.listed_publicly = False
+    if category is not None and application.delegation_id is not None and "category" not in errors:
+        problem = _delegation_category_problem(application, category)
+        if problem:
+            errors["category"] = problem
     if errors:
         raise ValidationError(errors)
     exclude = ["event", "category", "privacy_notice", "delegation", "user"]
@@ -344,6 +352,28 @@ def _validate(event: Event, application: Application, *, complete: bool = False)
         application.full_clean(exclude=exclude)
     except ValidationError as error:
         raise ValidationError(error.message_dict) from error
+
+
+def _delegation_category_problem(application: Application, category: Category) -> str:
+    """Why a delegation member may not have this category ("" when they may): only the categories the
+    organisers allowed the delegation, within the delegation's limit for that category."""
+    delegation = application.delegation
+    assert delegation is not None
+    rules = {rule.category_id: rule for rule in delegation_category_rules(delegation)}
+    if category.pk not in rules:
+        return _("The organisers have not allowed this category for the members of this delegation.")
+    limit = rules[category.pk].member_limit
+    if limit is not None:
+        others = Application.objects.filter(delegation=delegation, category=category, status__in=LIVE_STATUSES)
+        if application.pk:
+            others = others.exclude(pk=application.pk)
+        if others.count() >= limit:
+            return ngettext(
+                "This delegation may have at most %(limit)d member in the category “%(category)s”.",
+                "This delegation may have at most %(limit)d members in the category “%(category)s”.",
+                limit,
+            ) % {"limit": limit, "category": category.name}
+    return ""
 
 
 def _apply_data(application: Application, data: dict[str, Any]) -> set[str]:
@@ -361,7 +391,7 @@ def _apply_data(application: Application, data: dict[str, Any]) -> set[str]:
         before = getattr(application, field.attname)
         setattr(application, name, value)
         after = getattr(application, field.attname)
-        if name == "photo":
+        if name in {"photo", "supporting_document"}:
             if value is not None and hasattr(value, "read") and not hasattr(value, "instance"):
                 changed.add(name)  # a new upload
             elif str(before or "") != str(after or ""):
@@ -408,8 +438,13 @@ def create_application(
     if delegation is not None:
         if delegation.event_id != event.pk:
             raise ValidationError(_("This delegation belongs to another event."))
-        if "category" not in data and delegation.default_category_id:
-            data["category"] = delegation.default_category
+        if "category" not in data:
+            allowed = delegation_categories(delegation)
+            default = next((c for c in allowed if c.pk == delegation.default_category_id), None)
+            if default is None and len(allowed) == 1:
+                default = allowed[0]
+            if default is not None:
+                data["category"] = default
     application = Application(event=event, user=user, delegation=delegation)
     application.language = data.get("language") or getattr(request, "LANGUAGE_CODE", None) or "en"
     _apply_data(application, data)
@@ -468,6 +503,14 @@ def update_application(
         _check_duplicates(locked.event, locked)
     _validate(locked.event, locked)
     _save_uploads(locked)
+    if (
+        "email" in changed
+        and locked.delegation_id is not None
+        and locked.email
+        and getattr(actor, "pk", None) != locked.user_id
+    ):
+        # The focal point corrected a member's address: the account at the new address is theirs.
+        locked.user = user_for_email(locked.email)
     key_changed = sorted(changed & (KEY_FIELDS | {"passport_number"}))
     was = locked.status
     back_to_review = bool(key_changed) and was in {Status.APPROVED, Status.WAITLISTED}
@@ -513,10 +556,27 @@ def _check_ready_to_submit(application: Application) -> None:
         raise ValidationError(errors)
 
 
+def _check_credentials_approved(application: Application) -> None:
+    """A delegation member is decided only after the organisers approved the delegation's credentials,
+    whatever the category's approval rule: a focal point alone can never accredit anyone."""
+    if application.delegation_id is None:
+        return
+    status = Delegation.objects.filter(pk=application.delegation_id).values_list("status", flat=True).get()
+    if status != Delegation.Status.APPROVED:
+        raise ValidationError(
+            _(
+                "The credentials of this person's delegation have not been approved: approve the delegation's "
+                "credentials before deciding on its members."
+            ),
+            code="credentials_not_approved",
+        )
+
+
 def _take_seat_or_waitlist(
     event_capacity: EventCapacity, application: Application, *, actor: Any, reason: str, request: Any
 ) -> Application:
     """Approve if a seat is free (or none is needed), otherwise waitlist. Event and application locked."""
+    _check_credentials_approved(application)
     now = timezone.now()
     was = application.status
     if capacity.has_free_seat(event_capacity, application):
@@ -551,7 +611,9 @@ def submit_application(application: Application, *, actor: Any, request: Any = N
     locked.submitted_at = timezone.now()
     locked.save(update_fields=["status", "submitted_at", "updated_at"])
     entry = _record("submitted", locked, actor=actor, request=request)
-    if locked.category.needs_approval:
+    # Only individual applicants skip approval in such a category: a delegation member always waits
+    # for the organisers' decision (see _check_credentials_approved).
+    if locked.category.needs_approval or locked.delegation_id is not None:
         _mail(locked, "received", entry)
     else:
         _take_seat_or_waitlist(event_capacity, locked, actor=actor, reason="", request=request)
@@ -588,6 +650,7 @@ def approve_application(application: Application, *, actor: Any, reason: str = "
 def waitlist_application(application: Application, *, actor: Any, reason: str = "", request: Any = None) -> Application:
     _event_capacity, locked = _lock_application(application.event, application)
     _check_transition(locked, "waitlist")
+    _check_credentials_approved(locked)
     now = timezone.now()
     locked.status = Status.WAITLISTED
     locked.decided_at = now
@@ -879,6 +942,68 @@ def _mail_focal_point(delegation: Delegation, template: str, entry: Any) -> None
     )
 
 
+def usual_delegation_categories(event: Event, kind: str) -> list[Category]:
+    """The categories a delegation of this kind gets when the organisers choose none."""
+    from .defaults import DELEGATION_CATEGORY_CODES
+
+    return list(
+        Category.objects.filter(
+            event=event, for_delegations=True, code__in=DELEGATION_CATEGORY_CODES.get(kind, ())
+        ).order_by("position", "id")
+    )
+
+
+def delegation_category_rules(delegation: Delegation) -> list[DelegationCategory]:
+    """The categories the delegation's members may have, with their limits. A category that is no
+    longer for delegations (the organisers changed it) is left out whatever was stored."""
+    return list(
+        DelegationCategory.objects.filter(delegation=delegation, category__for_delegations=True)
+        .select_related("category")
+        .order_by("category__position", "category_id")
+    )
+
+
+def delegation_categories(delegation: Delegation) -> list[Category]:
+    return [rule.category for rule in delegation_category_rules(delegation)]
+
+
+def _clean_category_rules(
+    event: Event,
+    categories: Iterable[Category],
+    limits: dict[int, int | None],
+    default_category: Category | None,
+) -> tuple[list[Category], dict[str, str]]:
+    errors: dict[str, str] = {}
+    chosen = list({category.pk: category for category in categories}.values())
+    for category in chosen:
+        if category.event_id != event.pk:
+            errors["categories"] = _("A chosen category belongs to another event.")
+        elif not category.for_delegations or category.required_document == SupportingDocument.PRESS_CARD:
+            errors["categories"] = _(
+                "“%(category)s” cannot be given by a focal point: the organisers accredit these people themselves."
+            ) % {"category": category.name}
+    if not chosen and "categories" not in errors:
+        errors["categories"] = _("Choose at least one category for the delegation's members.")
+    for category_id, limit in limits.items():
+        if limit is not None and limit < 1:
+            errors["categories"] = _("A limit per category must be at least 1, or empty for no limit.")
+        if category_id not in {category.pk for category in chosen}:
+            errors["categories"] = _("A limit was given for a category that is not chosen.")
+    if default_category is not None and default_category.pk not in {category.pk for category in chosen}:
+        errors["default_category"] = _("The default category must be one of the delegation's categories.")
+    return chosen, errors
+
+
+def _store_category_rules(delegation: Delegation, categories: list[Category], limits: dict[int, int | None]) -> None:
+    DelegationCategory.objects.filter(delegation=delegation).exclude(
+        category__in=[category.pk for category in categories]
+    ).delete()
+    for category in categories:
+        DelegationCategory.objects.update_or_create(
+            delegation=delegation, category=category, defaults={"member_limit": limits.get(category.pk)}
+        )
+
+
 @transaction.atomic
 def invite_delegation(
     event: Event,
@@ -889,10 +1014,16 @@ def invite_delegation(
     language: str,
     actor: Any,
     default_category: Category | None = None,
+    categories: Iterable[Category] | None = None,
+    category_limits: dict[int, int | None] | None = None,
     member_limit: int | None = None,
     request: Any = None,
 ) -> Delegation:
-    """Create a delegation and mail its focal point a personal log-in link."""
+    """Create a delegation and mail its focal point a personal log-in link.
+
+    ``categories`` are those its members may have (default: the kind's usual ones, plus the default
+    category when it may be given to delegations); never staff, interpreters, security or media.
+    """
     errors: dict[str, str] = {}
     email = _normalise_email(focal_point_email)
     try:
@@ -907,6 +1038,15 @@ def invite_delegation(
         errors["default_category"] = _("This category belongs to another event.")
     if Delegation.objects.filter(event=event, organisation=organisation).exists():
         errors["organisation"] = _("This state or organisation already has a delegation at this event.")
+    limits = dict(category_limits or {})
+    if categories is None:
+        categories = usual_delegation_categories(event, kind)
+        if default_category is not None and default_category.event_id == event.pk:
+            categories = [*categories, default_category]
+    chosen, category_errors = _clean_category_rules(
+        event, categories, limits, default_category if "default_category" not in errors else None
+    )
+    errors = {**category_errors, **errors}
     if errors:
         raise ValidationError(errors)
     delegation = Delegation.objects.create(
@@ -919,9 +1059,73 @@ def invite_delegation(
         default_category=default_category,
         member_limit=member_limit,
     )
-    entry = _delegation_record("invited", delegation, actor=actor, request=request)
+    _store_category_rules(delegation, chosen, limits)
+    entry = _delegation_record(
+        "invited",
+        delegation,
+        actor=actor,
+        request=request,
+        categories={category.code: limits.get(category.pk) for category in chosen},
+    )
     _mail_focal_point(delegation, "delegation_invitation", entry)
     return delegation
+
+
+@transaction.atomic
+def set_delegation_categories(
+    delegation: Delegation,
+    *,
+    categories: Iterable[Category],
+    category_limits: dict[int, int | None] | None = None,
+    default_category: Category | None = None,
+    actor: Any,
+    request: Any = None,
+) -> Delegation:
+    """The organisers change which categories the delegation's members may have, and the limits.
+
+    A category still held by a live member cannot be removed, nor a limit set below their number:
+    the organisers change or withdraw those members first.
+    """
+    locked = _lock_delegation(delegation)
+    limits = dict(category_limits or {})
+    chosen, errors = _clean_category_rules(locked.event, categories, limits, default_category)
+    if not errors:
+        chosen_ids = {category.pk for category in chosen}
+        held = _live_members(locked).values_list("category_id", flat=True)
+        counts: dict[int, int] = {}
+        for category_id in held:
+            counts[category_id] = counts.get(category_id, 0) + 1
+        for category_id, count in counts.items():
+            if category_id not in chosen_ids:
+                name = Category.objects.get(pk=category_id).name
+                errors["categories"] = ngettext(
+                    "%(count)d member has the category “%(category)s”: change or withdraw them first.",
+                    "%(count)d members have the category “%(category)s”: change or withdraw them first.",
+                    count,
+                ) % {"count": count, "category": name}
+            elif limits.get(category_id) is not None and count > (limits[category_id] or 0):
+                name = Category.objects.get(pk=category_id).name
+                errors["categories"] = ngettext(
+                    "%(count)d member already has the category “%(category)s”: the limit cannot be lower.",
+                    "%(count)d members already have the category “%(category)s”: the limit cannot be lower.",
+                    count,
+                ) % {"count": count, "category": name}
+    if errors:
+        raise ValidationError(errors)
+    previous = {rule.category.code: rule.member_limit for rule in delegation_category_rules(locked)}
+    _store_category_rules(locked, chosen, limits)
+    locked.default_category = default_category
+    locked.save(update_fields=["default_category", "updated_at"])
+    _delegation_record(
+        "categories_changed",
+        locked,
+        actor=actor,
+        request=request,
+        previous=previous,
+        categories={category.code: limits.get(category.pk) for category in chosen},
+    )
+    delegation.default_category = default_category
+    return locked
 
 
 @transaction.atomic
@@ -1011,7 +1215,9 @@ def nominate_member(
             ),
             params={"limit": locked.member_limit},
         )
-    user = user_for_email(data["email"]) if invite and data.get("email") else None
+    # Every member with an e-mail address gets an account (no password: they log in by e-mailed link),
+    # so that the e-mails about their accreditation lead somewhere and they can ask for a link.
+    user = user_for_email(data["email"]) if data.get("email") else None
     application = create_application(
         locked.event, data=data, actor=actor, user=user, delegation=locked, request=request
     )
@@ -1019,6 +1225,35 @@ def nominate_member(
         entry = _record("member_invited", application, actor=actor, request=request)
         _mail(application, "member_invitation", entry)
     return application
+
+
+@transaction.atomic
+def submit_new_members(delegation: Delegation, *, actor: Any, request: Any = None) -> list[Application]:
+    """After the credentials were approved: submit the members added since (late additions and
+    replacements) for the organisers' decision. All of them, or none when one is incomplete."""
+    locked = _lock_delegation(delegation)
+    if locked.status != Delegation.Status.APPROVED:
+        raise ValidationError(
+            _("New members are submitted with the delegation's credentials until those are approved.")
+        )
+    drafts = list(Application.objects.filter(delegation=locked, status=Status.DRAFT).order_by("pk"))
+    if not drafts:
+        raise ValidationError({"members": _("There is no new member to submit.")})
+    submitted = []
+    for member in drafts:
+        try:
+            submitted.append(submit_application(member, actor=actor, request=request))
+        except ValidationError as error:
+            raise ValidationError(
+                {
+                    "members": _("The data of %(name)s is incomplete: %(problems)s")
+                    % {"name": member.full_name, "problems": " ".join(error.messages)}
+                }
+            ) from error
+    _delegation_record(
+        "members_submitted", locked, actor=actor, request=request, members=[member.pk for member in submitted]
+    )
+    return submitted
 
 
 @transaction.atomic

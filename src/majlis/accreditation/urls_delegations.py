@@ -15,6 +15,7 @@ urlpatterns = [
     path("invite/", views.delegation_invite, name="invite"),
     path("<int:pk>/", views.delegation_detail, name="detail"),
     path("<int:pk>/decide/", views.delegation_decide, name="decide"),
+    path("<int:pk>/categories/", views.delegation_set_categories, name="categories"),
     path("<int:pk>/members/<int:member>/decide/", views.member_decide, name="member-decide"),
     path("mine/", views.my_delegations, name="mine"),
     path("mine/<int:pk>/", views.focal_overview, name="focal"),
@@ -22,6 +23,8 @@ urlpatterns = [
     path("mine/<int:pk>/members/new/", views.focal_member_new, name="focal-member-new"),
     path("mine/<int:pk>/members/invite/", views.focal_member_invite, name="focal-member-invite"),
     path("mine/<int:pk>/members/<int:member>/", views.focal_member_edit, name="focal-member-edit"),
+    path("mine/<int:pk>/members/<int:member>/cancel/", views.focal_member_cancel, name="focal-member-cancel"),
+    path("mine/<int:pk>/members/submit/", views.focal_submit_new_members, name="focal-submit-new"),
     path("mine/<int:pk>/head/", views.focal_head, name="focal-head"),
     path("mine/<int:pk>/submit/", views.focal_submit, name="focal-submit"),
 ]

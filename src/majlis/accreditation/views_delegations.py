@@ -22,6 +22,7 @@ from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 from django.views.decorators.debug import sensitive_post_parameters
 from django.views.decorators.http import require_http_methods, require_POST
 
@@ -33,6 +34,7 @@ from . import services
 from .forms import add_service_errors
 from .forms_delegations import (
     DecisionForm,
+    DelegationCategoriesForm,
     DelegationDocumentForm,
     HeadOfDelegationForm,
     InviteDelegationForm,
@@ -252,6 +254,7 @@ def delegation_invite(request: HttpRequest, event_obj: Event) -> HttpResponse:
                     language=data["focal_point_language"],
                     actor=request.user,
                     default_category=data["default_category"],
+                    categories=form.chosen_categories(),
                     member_limit=data["member_limit"],
                     request=request,
                 )
@@ -292,18 +295,21 @@ def _detail_page(
     *,
     decision_form: DecisionForm | None = None,
     member_form: tuple[int, DecisionForm] | None = None,
+    categories_form: DelegationCategoriesForm | None = None,
     status: int = 200,
 ) -> HttpResponse:
     documents = list(delegation.documents.all())
     members = _members(delegation)
+    credentials_approved = delegation.status == Delegation.Status.APPROVED
+    rules = services.delegation_category_rules(delegation)
     rows = []
     for member in members:
         form = None
-        if member.status in DECIDABLE:
-            if member_form and member_form[0] == member.pk:
-                form = member_form[1]
-            else:
-                form = DecisionForm(prefix=f"m{member.pk}")
+        # Members are decided once the credentials are approved (the services refuse it before).
+        if member_form and member_form[0] == member.pk:
+            form = member_form[1]  # the decision just refused, with its errors
+        elif member.status in DECIDABLE and credentials_approved:
+            form = DecisionForm(prefix=f"m{member.pk}")
         rows.append({"member": member, "form": form, "awaiting_own_data": _awaiting_own_data(member)})
     can_decide = delegation.status == Delegation.Status.SUBMITTED
     return _render(
@@ -316,6 +322,9 @@ def _detail_page(
             "rows": rows,
             "checklist": _checklist(delegation, documents, members),
             "decision_form": (decision_form or DecisionForm(allow_waitlist=False)) if can_decide else None,
+            "credentials_approved": credentials_approved,
+            "categories_form": categories_form or DelegationCategoriesForm(delegation=delegation, rules=rules),
+            "category_rules": rules,
             "manage_section": "detail",
         },
         status=status,
@@ -347,6 +356,30 @@ def delegation_decide(request: HttpRequest, event_obj: Event, pk: int) -> HttpRe
         else:
             return redirect("events:delegations:detail", event=event_obj.slug, pk=delegation.pk)
     return _detail_page(request, event_obj, delegation, decision_form=form, status=400)
+
+
+@require_POST
+@organiser_view
+def delegation_set_categories(request: HttpRequest, event_obj: Event, pk: int) -> HttpResponse:
+    delegation = _organiser_delegation(event_obj, pk)
+    form = DelegationCategoriesForm(request.POST, delegation=delegation)
+    if form.is_valid():
+        categories, limits = form.rules()
+        try:
+            services.set_delegation_categories(
+                delegation,
+                categories=categories,
+                category_limits=limits,
+                default_category=form.cleaned_data["default_category"],
+                actor=request.user,
+                request=request,
+            )
+        except ValidationError as error:
+            add_service_errors(form, error)
+        else:
+            messages.success(request, _("The categories of the delegation's members were saved."))
+            return redirect("events:delegations:detail", event=event_obj.slug, pk=delegation.pk)
+    return _detail_page(request, event_obj, delegation, categories_form=form, status=400)
 
 
 @require_POST
@@ -416,7 +449,13 @@ def _focal_page(
     active = delegation.members.exclude(status__in=GONE + (S.REJECTED,))
     head = next((m for m in members if m.is_head_of_delegation and m.status not in GONE), None)
     rows = [
-        {"member": m, "editable": m.status in EDITABLE, "awaiting_own_data": _awaiting_own_data(m)} for m in members
+        {
+            "member": m,
+            "editable": m.status in EDITABLE,
+            "cancellable": m.status in services.TRANSITIONS["cancel"],
+            "awaiting_own_data": _awaiting_own_data(m),
+        }
+        for m in members
     ]
     counted = [m for m in members if m.status not in GONE + (S.REJECTED,)]
     return _render(
@@ -435,6 +474,10 @@ def _focal_page(
             "can_upload": delegation.status in DOCUMENTS_OPEN,
             "can_nominate": delegation.status in NOMINATION_OPEN,
             "can_submit": delegation.status in SUBMISSION_OPEN,
+            "new_members": [m for m in members if m.status == S.DRAFT]
+            if delegation.status == Delegation.Status.APPROVED
+            else [],
+            "categories": services.delegation_category_rules(delegation),
             "places_left": None if delegation.member_limit is None else max(delegation.member_limit - len(counted), 0),
         },
         status=status,
@@ -539,7 +582,7 @@ def focal_member_new(request: HttpRequest, event: Event, delegation: Delegation)
 @require_http_methods(["GET", "POST"])
 @focal_point_view
 def focal_member_invite(request: HttpRequest, event: Event, delegation: Delegation) -> HttpResponse:
-    form = MemberInvitationForm(request.POST or None)
+    form = MemberInvitationForm(request.POST or None, delegation=delegation)
     if request.method == "POST" and form.is_valid():
         try:
             member = services.nominate_member(
@@ -624,4 +667,43 @@ def focal_submit(request: HttpRequest, event: Event, delegation: Delegation) -> 
         _service_error_message(request, error)
     else:
         messages.success(request, _("The delegation was submitted to the organisers for approval."))
+    return _back(delegation)
+
+
+@require_POST
+@focal_point_view
+def focal_submit_new_members(request: HttpRequest, event: Event, delegation: Delegation) -> HttpResponse:
+    """Late additions and replacements, after the credentials were approved, go to the organisers."""
+    try:
+        submitted = services.submit_new_members(delegation, actor=request.user, request=request)
+    except ValidationError as error:
+        _service_error_message(request, error)
+    else:
+        messages.success(
+            request,
+            ngettext(
+                "%(count)d new member was submitted to the organisers for approval.",
+                "%(count)d new members were submitted to the organisers for approval.",
+                len(submitted),
+            )
+            % {"count": len(submitted)},
+        )
+    return _back(delegation)
+
+
+@require_POST
+@focal_point_view
+def focal_member_cancel(request: HttpRequest, event: Event, delegation: Delegation, member: int) -> HttpResponse:
+    """The focal point takes a member off the delegation (e.g. to replace them); their seat is freed."""
+    application = delegation.members.select_related("event").filter(pk=member).first()
+    if application is None:
+        raise Http404("No such member.")
+    try:
+        services.cancel_application(application, actor=request.user, request=request)
+    except ValidationError as error:
+        _service_error_message(request, error)
+    else:
+        messages.success(
+            request, _("%(name)s no longer belongs to the delegation.") % {"name": application.full_name}
+        )
     return _back(delegation)
