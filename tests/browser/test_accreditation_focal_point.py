@@ -199,3 +199,41 @@ def test_focal_point_accredits_a_delegation_of_three(page, live_server):
     assert invited.status == Delegation.Status.APPROVED
     head = Application.objects.get(delegation=invited, is_head_of_delegation=True)
     assert head.family_name == "Tokayev" and head.photo
+
+
+def test_late_member_added_after_approval_and_approved(page, live_server):
+    """The credentials were approved; a minister joins late: the focal point adds and submits him, the
+    organiser decides on him alone."""
+    from majlis.accreditation.models import Application, Delegation
+    from tests.factories import PASSWORD, make_accreditation_event, make_application, make_delegation, make_role, make_user
+
+    event = make_accreditation_event(slug="tashkent-late")
+    organiser = make_role(event, "organiser_admin", user=make_user(username="organiser")).user
+    focal = make_user(username="focal", email=FOCAL_EMAIL)
+    delegation = make_delegation(event, focal_point=focal, status=Delegation.Status.APPROVED)
+    make_application(event, delegation=delegation, category="delegate", status="approved", mode="online")
+    base = live_server.url
+
+    log_in(page, base, "focal", PASSWORD)
+    page.goto(f"{base}/en/{event.slug}/delegations/mine/{delegation.pk}/")
+    page.get_by_role("link", name="Nominate a member and fill in their data").click()
+    page.wait_for_url("**/members/new/")
+    page.get_by_label("Category").select_option(label="Minister / Head of Delegation")
+    fill_member(page, given="Bakhyt", family="Sultanov", email="bakhyt.sultanov@example.kz", in_person=False)
+    submit(page, "Add the member", f"**/delegations/mine/{delegation.pk}/")
+    assert "1 member was added after the credentials were approved" in page.locator("main").inner_text()
+    assert_accessible(page)
+    page.get_by_role("button", name="Submit the new members for approval").click()
+    page.wait_for_load_state()
+    assert "1 new member was submitted to the organisers for approval." in page.locator(".messages").inner_text()
+    assert page.locator(".members-table .status-submitted").count() == 1
+    log_out(page)
+
+    log_in(page, base, organiser.username, PASSWORD)
+    page.goto(f"{base}/en/{event.slug}/delegations/{delegation.pk}/")
+    assert_accessible(page)
+    page.get_by_role("button", name="Decide on Bakhyt Sultanov").click()
+    page.wait_for_load_state()
+    assert "The application of Bakhyt Sultanov is now: approved." in page.locator(".messages").inner_text()
+    late = Application.objects.get(delegation=delegation, family_name="Sultanov")
+    assert late.status == "approved" and late.category.code == "minister"
