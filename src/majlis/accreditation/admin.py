@@ -29,6 +29,7 @@ from .models import (
     Application,
     Category,
     Delegation,
+    DelegationCategory,
     DelegationDocument,
     EventCapacity,
     InvitationCode,
@@ -108,7 +109,7 @@ class CategoryAdmin(AuditedAdmin, TranslationAdmin):
         "self_registration",
         "position",
     ]
-    list_filter = ["event", "needs_approval", "self_registration", "required_document"]
+    list_filter = ["event", "needs_approval", "self_registration", "for_delegations", "required_document"]
     search_fields = ["code", *all_languages("name")]
     list_select_related = ["event"]
     autocomplete_fields = ["event"]
@@ -122,6 +123,7 @@ class CategoryAdmin(AuditedAdmin, TranslationAdmin):
                     ("allows_in_person", "allows_online"),
                     "public_listing_allowed",
                     "self_registration",
+                    "for_delegations",
                     "in_person_quota",
                 ]
             },
@@ -237,6 +239,24 @@ class DelegationDocumentInline(admin.TabularInline):
         return False
 
 
+class DelegationCategoryInline(admin.TabularInline):
+    """Shown, not edited: the delegation's page changes them (services.set_delegation_categories checks
+    that no member loses a category they hold and that staff, interpreters, security and media are
+    never given to a delegation)."""
+
+    model = DelegationCategory
+    extra = 0
+    can_delete = False
+    readonly_fields = ("category", "member_limit")
+    fields = readonly_fields
+
+    def has_add_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return False
+
+    def has_change_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return False
+
+
 @admin.register(Delegation, site=admin_site)
 class DelegationAdmin(AuditedAdmin):
     list_display = ["organisation", "event", "kind", "country", "status", "focal_point_email", "member_limit"]
@@ -255,7 +275,7 @@ class DelegationAdmin(AuditedAdmin):
     ]
     # Decisions on credentials go through the delegation pages (services: audited and mailed).
     readonly_fields = ["status", "decision_reason"]
-    inlines = [DelegationDocumentInline]
+    inlines = [DelegationCategoryInline, DelegationDocumentInline]
 
 
 # --- Applications --------------------------------------------------------------------------------
