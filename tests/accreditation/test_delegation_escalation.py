@@ -3,6 +3,7 @@ waits for the organisers' decision on the delegation's credentials and on the me
 
 from __future__ import annotations
 
+import contextlib
 import html
 
 import pytest
@@ -142,9 +143,7 @@ def test_waitlisted_member_is_not_promoted_while_the_credentials_are_pending(eve
 
     delegation, _focal = invited_without_category(event, organiser)
     Delegation.objects.filter(pk=delegation.pk).update(status=Delegation.Status.SUBMITTED)
-    waiting = make_application(
-        event, delegation=delegation, category="delegate", status=S.WAITLISTED, mode="in_person"
-    )
+    waiting = make_application(event, delegation=delegation, category="delegate", status=S.WAITLISTED, mode="in_person")
     services.set_capacity(event, in_person_capacity=100, actor=organiser)
     waiting.refresh_from_db()
     assert waiting.status == S.WAITLISTED
@@ -235,7 +234,12 @@ def test_organiser_sets_categories_and_limits_on_the_delegation_page(client, eve
     assert f'name="allow_{code(event, "organiser-staff").pk}"' not in page
     response = client.post(
         url("categories", event, pk=delegation.pk),
-        {f"allow_{minister.pk}": "on", f"limit_{minister.pk}": "2", f"allow_{delegate.pk}": "on", "default_category": delegate.pk},
+        {
+            f"allow_{minister.pk}": "on",
+            f"limit_{minister.pk}": "2",
+            f"allow_{delegate.pk}": "on",
+            "default_category": delegate.pk,
+        },
     )
     assert response.status_code == 302
     rules = {rule.category.code: rule.member_limit for rule in services.delegation_category_rules(delegation)}
@@ -243,7 +247,9 @@ def test_organiser_sets_categories_and_limits_on_the_delegation_page(client, eve
     none = client.post(url("categories", event, pk=delegation.pk), {})
     assert none.status_code == 400
     assert "Choose at least one category" in html.unescape(none.content.decode())
-    zero = client.post(url("categories", event, pk=delegation.pk), {f"allow_{minister.pk}": "on", f"limit_{minister.pk}": "0"})
+    zero = client.post(
+        url("categories", event, pk=delegation.pk), {f"allow_{minister.pk}": "on", f"limit_{minister.pk}": "0"}
+    )
     assert zero.status_code == 400
     assert "greater than or equal to 1" in html.unescape(zero.content.decode())
     rules = {rule.category.code: rule.member_limit for rule in services.delegation_category_rules(delegation)}
@@ -253,7 +259,9 @@ def test_organiser_sets_categories_and_limits_on_the_delegation_page(client, eve
 def test_only_organisers_may_set_a_delegations_categories(client, event, organiser):
     delegation, focal = invited_without_category(event, organiser)
     client.force_login(focal)
-    response = client.post(url("categories", event, pk=delegation.pk), {f"allow_{code(event, 'organiser-staff').pk}": "on"})
+    response = client.post(
+        url("categories", event, pk=delegation.pk), {f"allow_{code(event, 'organiser-staff').pk}": "on"}
+    )
     assert response.status_code in {403, 404}
     assert "organiser-staff" not in {c.code for c in services.delegation_categories(delegation)}
 
@@ -286,10 +294,8 @@ class FocalPointActions(RuleBasedStateMachine):
         return list(Application.objects.filter(delegation=self.delegation).order_by("pk"))
 
     def attempt(self, action, *args, **kwargs) -> None:
-        try:
+        with contextlib.suppress(ValidationError):
             action(*args, **kwargs)
-        except ValidationError:
-            pass
 
     @rule(index=st.integers(0, 20), mode=st.sampled_from(["online", "in_person"]), invite=st.booleans())
     def nominate(self, index: int, mode: str, invite: bool) -> None:
@@ -311,7 +317,9 @@ class FocalPointActions(RuleBasedStateMachine):
 
     @rule()
     def upload_note_verbale(self) -> None:
-        self.attempt(services.add_delegation_document, self.delegation, note_verbale(), "note_verbale", actor=self.focal)
+        self.attempt(
+            services.add_delegation_document, self.delegation, note_verbale(), "note_verbale", actor=self.focal
+        )
 
     @rule()
     def submit_delegation(self) -> None:
@@ -337,7 +345,9 @@ class FocalPointActions(RuleBasedStateMachine):
     def designate_head(self, which: int) -> None:
         members = self.members()
         if members:
-            self.attempt(services.set_head_of_delegation, self.delegation, members[which % len(members)], actor=self.focal)
+            self.attempt(
+                services.set_head_of_delegation, self.delegation, members[which % len(members)], actor=self.focal
+            )
 
     @invariant()
     def nobody_accredited_without_an_organiser(self) -> None:

@@ -205,7 +205,14 @@ def test_late_member_added_after_approval_and_approved(page, live_server):
     """The credentials were approved; a minister joins late: the focal point adds and submits him, the
     organiser decides on him alone."""
     from majlis.accreditation.models import Application, Delegation
-    from tests.factories import PASSWORD, make_accreditation_event, make_application, make_delegation, make_role, make_user
+    from tests.factories import (
+        PASSWORD,
+        make_accreditation_event,
+        make_application,
+        make_delegation,
+        make_role,
+        make_user,
+    )
 
     event = make_accreditation_event(slug="tashkent-late")
     organiser = make_role(event, "organiser_admin", user=make_user(username="organiser")).user

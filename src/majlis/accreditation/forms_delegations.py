@@ -238,7 +238,9 @@ class DelegationCategoriesForm(forms.Form):
     def rules(self) -> tuple[list[Category], dict[int, int | None]]:
         chosen = [category for category, allow, _limit in self.rows if self.cleaned_data.get(allow)]
         limits = {
-            category.pk: self.cleaned_data.get(limit) for category, allow, limit in self.rows if self.cleaned_data.get(allow)
+            category.pk: self.cleaned_data.get(limit)
+            for category, allow, limit in self.rows
+            if self.cleaned_data.get(allow)
         }
         return chosen, limits
 
