@@ -11,6 +11,7 @@ a random name, referenced by a signed token: the applicant does not have to uplo
 
 from __future__ import annotations
 
+import math
 import uuid
 import warnings
 from dataclasses import dataclass
@@ -26,6 +27,8 @@ from django.template.defaultfilters import filesizeformat
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from PIL import Image, ImageOps, UnidentifiedImageError
+
+from majlis.core.pdf_safety import sanitise_pdf_upload
 
 MAX_PHOTO_BYTES = 5 * 1024 * 1024
 MIN_PHOTO_WIDTH = 300
@@ -72,16 +75,34 @@ def read_upload(file: Any, limit: int) -> bytes:
     return data if isinstance(data, bytes) else bytes(data or b"")
 
 
-def normalise_photo(data: bytes) -> Image.Image:
+def size_text(size: int) -> str:
+    """A file size for a "too large" message, rounded up (never down) to the unit shown: 5 MB and
+    one byte is "5.1 MB", not "5.0 MB", which would contradict "at most 5 MB"."""
+    if size < 1024 * 1024:
+        return filesizeformat(size)
+    tenth = 1024 * 1024 // 10 if size < 1024**3 else 1024**3 // 10
+    return filesizeformat(math.ceil(size / tenth) * tenth)
+
+
+def photo_size_error(size: int | None) -> ValidationError:
+    """The photo is too large: say how large when it is known, otherwise only that it is too large."""
+    if size is None:
+        return _photo_error(_("The photo is larger than 5 MB; it may be at most 5 MB."), "photo_size")
+    return _photo_error(_("The photo is %(size)s; it may be at most 5 MB.") % {"size": size_text(size)}, "photo_size")
+
+
+def normalise_photo(data: bytes, size: int | None = None) -> Image.Image:
     """Check an uploaded photo and return it upright, in RGB, without any metadata.
 
-    Raises ValidationError (in the active language) when the file is not a JPEG or PNG image, is too
-    large in bytes or pixels, too small, damaged, or a decompression bomb.
+    ``size`` is the upload's real size when known: ``data`` may hold only its first bytes (see
+    ``read_upload``). Raises ValidationError (in the active language) when the file is not a JPEG
+    or PNG image, is too large in bytes or pixels, too small, damaged, or a decompression bomb.
     """
+    if size is not None and size > MAX_PHOTO_BYTES:
+        raise photo_size_error(size)
     if len(data) > MAX_PHOTO_BYTES:
-        raise _photo_error(
-            _("The photo is %(size)s; it may be at most 5 MB.") % {"size": filesizeformat(len(data))}, "photo_size"
-        )
+        # read_upload stops one byte past the limit: the real size is unknown here.
+        raise photo_size_error(size if size is not None and size >= len(data) else None)
     if not data:
         raise _photo_error(_("The photo file is empty."), "photo_empty")
     unreadable = _("This file is not a readable JPEG or PNG image.")
@@ -228,7 +249,7 @@ def check_document(file: Any) -> CheckedDocument:
     size = getattr(file, "size", None)
     if size is not None and size > MAX_DOCUMENT_BYTES:
         raise ValidationError(
-            _("The document is %(size)s; it may be at most 10 MB.") % {"size": filesizeformat(size)},
+            _("The document is %(size)s; it may be at most 10 MB.") % {"size": size_text(size)},
             code="document_size",
         )
     data = read_upload(file, MAX_DOCUMENT_BYTES)
@@ -239,6 +260,8 @@ def check_document(file: Any) -> CheckedDocument:
     if extension == "pdf":
         if not data.startswith(b"%PDF-"):
             raise ValidationError(_("The file is named .pdf but is not a PDF document."), code="document_mismatch")
+        # Stored without JavaScript, actions, embedded files, XFA or RichMedia (core/pdf_safety.py).
+        data = sanitise_pdf_upload(data)
     else:
         expected = "PNG" if extension == "png" else "JPEG"
         try:
