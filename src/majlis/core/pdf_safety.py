@@ -7,6 +7,9 @@ RichMedia (Flash, 3D, video). Notes verbales, press cards and the event's docume
 organisers, officers and the public: none of that is needed to read them, so it is all removed
 with pikepdf (qpdf) and the file is written again, unencrypted, with only the objects still
 referenced. A file pikepdf cannot open is refused with a clear message.
+
+A file that qpdf read without having to repair anything and in which nothing was found is kept
+byte for byte (a digital signature on a note verbale stays valid); any other file is rewritten.
 """
 
 from __future__ import annotations
@@ -73,12 +76,16 @@ def _dangerous_action(action: Any) -> bool:
     return "/Next" in action and _dangerous_action(action.get("/Next"))
 
 
-def _clean_dictionary(dictionary: pikepdf.Dictionary) -> None:
+def _clean_dictionary(dictionary: pikepdf.Dictionary) -> bool:
+    """Remove active content from one dictionary; returns whether anything was removed."""
+    changed = False
     for key in ACTIVE_KEYS:
         if key in dictionary:
             del dictionary[key]
+            changed = True
     if "/A" in dictionary and _dangerous_action(dictionary.get("/A")):
         del dictionary["/A"]
+        changed = True
     annotations = dictionary.get("/Annots")
     if isinstance(annotations, pikepdf.Array):
         keep = [
@@ -88,32 +95,37 @@ def _clean_dictionary(dictionary: pikepdf.Dictionary) -> None:
         ]
         if len(keep) != len(annotations):
             dictionary["/Annots"] = pikepdf.Array(keep)
+            changed = True
+    return changed
 
 
-def _walk(value: Any, seen: set[tuple[int, int]], depth: int = 0) -> None:
-    """Clean every dictionary reachable from ``value`` (direct objects inside indirect ones included)."""
+def _walk(value: Any, seen: set[tuple[int, int]], depth: int = 0) -> bool:
+    """Clean every dictionary reachable from ``value`` (direct objects inside indirect ones included);
+    returns whether anything was removed."""
+    changed = False
     if depth > 200:
-        return
+        return changed
     if isinstance(value, pikepdf.Dictionary | pikepdf.Stream):
         if value.is_indirect:
             identity = value.objgen
             if identity in seen:
-                return
+                return changed
             seen.add(identity)
         dictionary = value.stream_dict if isinstance(value, pikepdf.Stream) else value
-        _clean_dictionary(dictionary)
+        changed = _clean_dictionary(dictionary)
         for key in list(dictionary.keys()):
             if key == "/Parent":
                 continue
-            _walk(dictionary.get(key), seen, depth + 1)
+            changed = _walk(dictionary.get(key), seen, depth + 1) or changed
     elif isinstance(value, pikepdf.Array):
         if value.is_indirect:
             identity = value.objgen
             if identity in seen:
-                return
+                return changed
             seen.add(identity)
         for item in value:
-            _walk(item, seen, depth + 1)
+            changed = _walk(item, seen, depth + 1) or changed
+    return changed
 
 
 def strip_active_content(data: bytes) -> bytes:
@@ -123,28 +135,31 @@ def strip_active_content(data: bytes) -> bytes:
     """
     try:
         with pikepdf.open(BytesIO(data)) as pdf:
+            repaired = bool(pdf.get_warnings()) or pdf.is_encrypted
             root = pdf.Root
+            changed = False
             names = root.get("/Names")
             if isinstance(names, pikepdf.Dictionary):
                 for key in ("/JavaScript", "/EmbeddedFiles"):
                     if key in names:
                         del names[key]
+                        changed = True
             acroform = root.get("/AcroForm")
             if isinstance(acroform, pikepdf.Dictionary) and "/XFA" in acroform:
                 del acroform["/XFA"]
-            for key in ("/OpenAction", "/AA"):
-                if key in root:
-                    del root[key]
+                changed = True
             seen: set[tuple[int, int]] = set()
-            _walk(pdf.trailer, seen)
+            changed = _walk(pdf.trailer, seen) or changed
             for obj in pdf.objects:  # objects not reachable from the trailer are not written anyway
-                _walk(obj, seen)
+                changed = _walk(obj, seen) or changed
+            if not changed and not repaired and not pdf.get_warnings():
+                return data
             output = BytesIO()
             pdf.save(output, encryption=False, fix_metadata_version=False)
             return output.getvalue()
     except pikepdf.PasswordError as error:
         raise UnreadablePdf("password") from error
-    except (pikepdf.PdfError, ValueError, TypeError, RecursionError) as error:
+    except Exception as error:  # noqa: BLE001 - whatever qpdf cannot read is refused, never a server error
         raise UnreadablePdf(str(error)) from error
 
 
