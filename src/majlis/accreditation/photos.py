@@ -11,7 +11,6 @@ a random name, referenced by a signed token: the applicant does not have to uplo
 
 from __future__ import annotations
 
-import math
 import uuid
 import warnings
 from dataclasses import dataclass
@@ -75,20 +74,22 @@ def read_upload(file: Any, limit: int) -> bytes:
     return data if isinstance(data, bytes) else bytes(data or b"")
 
 
-def size_text(size: int) -> str:
-    """A file size for a "too large" message, rounded up (never down) to the unit shown: 5 MB and
-    one byte is "5.1 MB", not "5.0 MB", which would contradict "at most 5 MB"."""
-    if size < 1024 * 1024:
-        return filesizeformat(size)
-    tenth = 1024 * 1024 // 10 if size < 1024**3 else 1024**3 // 10
-    return filesizeformat(math.ceil(size / tenth) * tenth)
+def shown_size(size: int | None, limit: int) -> str:
+    """The size to show in a "too large" message, or "" when it cannot be shown truthfully: unknown,
+    or rounding to the unit shown would make it look no larger than the limit (5 MB and a few
+    bytes is "5.0 MB")."""
+    if size is None or size <= limit:
+        return ""
+    text = filesizeformat(size)
+    return "" if text == filesizeformat(limit) else text
 
 
 def photo_size_error(size: int | None) -> ValidationError:
-    """The photo is too large: say how large when it is known, otherwise only that it is too large."""
-    if size is None:
+    """The photo is too large: say how large when that can be said truthfully, otherwise only that it is."""
+    shown = shown_size(size, MAX_PHOTO_BYTES)
+    if not shown:
         return _photo_error(_("The photo is larger than 5 MB; it may be at most 5 MB."), "photo_size")
-    return _photo_error(_("The photo is %(size)s; it may be at most 5 MB.") % {"size": size_text(size)}, "photo_size")
+    return _photo_error(_("The photo is %(size)s; it may be at most 5 MB.") % {"size": shown}, "photo_size")
 
 
 def normalise_photo(data: bytes, size: int | None = None) -> Image.Image:
@@ -240,6 +241,15 @@ class CheckedDocument:
     content_type: str
 
 
+def document_size_error(size: int | None) -> ValidationError:
+    shown = shown_size(size, MAX_DOCUMENT_BYTES)
+    if not shown:
+        return ValidationError(_("The document is larger than 10 MB; it may be at most 10 MB."), code="document_size")
+    return ValidationError(
+        _("The document is %(size)s; it may be at most 10 MB.") % {"size": shown}, code="document_size"
+    )
+
+
 def check_document(file: Any) -> CheckedDocument:
     """A supporting document: PDF, JPEG or PNG of at most 10 MB, whose content is what its name says."""
     name = (getattr(file, "name", "") or "").replace("\\", "/").rsplit("/", 1)[-1]
@@ -248,13 +258,10 @@ def check_document(file: Any) -> CheckedDocument:
         raise ValidationError(_("Upload the document as a PDF, JPEG or PNG file."), code="document_type")
     size = getattr(file, "size", None)
     if size is not None and size > MAX_DOCUMENT_BYTES:
-        raise ValidationError(
-            _("The document is %(size)s; it may be at most 10 MB.") % {"size": size_text(size)},
-            code="document_size",
-        )
+        raise document_size_error(size)
     data = read_upload(file, MAX_DOCUMENT_BYTES)
     if len(data) > MAX_DOCUMENT_BYTES:
-        raise ValidationError(_("The document may be at most 10 MB."), code="document_size")
+        raise document_size_error(None)
     if not data:
         raise ValidationError(_("The document file is empty."), code="document_empty")
     if extension == "pdf":

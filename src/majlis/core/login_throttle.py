@@ -23,8 +23,9 @@ from django.utils.translation import ngettext
 from majlis.core import audit
 from majlis.core.throttle import Throttle, address_bucket
 
-# Errors that mean a wrong secret was tried (not a missing field or a device to choose).
-FAILURE_CODES = frozenset({"invalid_login", "invalid_token"})
+# Errors that only ask for more (the code, which device): every other refusal (a wrong password, a
+# wrong code, django-otp's own pause after wrong codes) counts as a failed attempt.
+NOT_FAILURES = frozenset({"token_required", "device_required", "challenge_message", "not_interactive"})
 
 
 def account_throttle() -> Throttle:
@@ -102,7 +103,7 @@ class ThrottledLoginMixin:
         try:
             cleaned = super().clean()  # type: ignore[misc]
         except ValidationError as error:
-            if getattr(error, "code", None) in FAILURE_CODES:
+            if getattr(error, "code", None) not in NOT_FAILURES:
                 record_failure(username, self.request)
             raise
         if getattr(self, "user_cache", None) is not None and not self.errors:
