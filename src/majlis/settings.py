@@ -315,6 +315,7 @@ LOGGING = {
     "root": {"handlers": ["console"], "level": os.environ.get("MAJLIS_LOG_LEVEL", "INFO")},
     "loggers": {
         "django.db.backends": {"level": "WARNING"},
+        "pikepdf": {"level": "WARNING"},  # not "logger bridge initialized" at every start
         # runserver's request lines go through the same filters (tokens in paths are redacted).
         "django.server": {"handlers": ["console"], "level": "INFO", "propagate": False},
     },
