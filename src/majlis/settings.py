@@ -314,6 +314,9 @@ LOGGING = {
     },
     "root": {"handlers": ["console"], "level": os.environ.get("MAJLIS_LOG_LEVEL", "INFO")},
     "loggers": {
+        # Django's own handlers (a console handler in DEBUG, mail to ADMINS, which is not set) would
+        # write request paths unfiltered: its records go to the filtered root handler only.
+        "django": {"handlers": [], "level": "INFO"},
         "django.db.backends": {"level": "WARNING"},
         "pikepdf": {"level": "WARNING"},  # not "logger bridge initialized" at every start
         # runserver's request lines go through the same filters (tokens in paths are redacted).
