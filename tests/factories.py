@@ -89,9 +89,15 @@ def make_news(event: Event, **kwargs: Any) -> NewsItem:
     return NewsItem.objects.create(event=event, **kwargs)
 
 
+# A small well-formed PDF (one empty page, a correct cross-reference table): uploads are opened with
+# pikepdf, which refuses what it cannot read.
 PDF_BYTES = (
-    b"%PDF-1.4\n1 0 obj<</Type/Catalog/Pages 2 0 R>>endobj 2 0 obj<</Type/Pages/Count 0/Kids[]>>endobj\n"
-    b"trailer<</Root 1 0 R>>\n%%EOF\n"
+    b"%PDF-1.4\n"
+    b"1 0 obj\n<< /Pages 2 0 R /Type /Catalog >>\nendobj\n"
+    b"2 0 obj\n<< /Count 1 /Kids [ 3 0 R ] /Type /Pages >>\nendobj\n"
+    b"3 0 obj\n<< /MediaBox [ 0 0 595 842 ] /Parent 2 0 R /Resources << >> /Type /Page >>\nendobj\n"
+    b"xref\n0 4\n0000000000 65535 f \n0000000009 00000 n \n0000000058 00000 n \n0000000117 00000 n \n"
+    b"trailer\n<< /Root 1 0 R /Size 4 >>\nstartxref\n207\n%%EOF\n"
 )
 
 

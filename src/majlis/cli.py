@@ -11,6 +11,9 @@ import sys
 
 
 def main(argv: list[str] | None = None) -> None:
+    # Files Majlis creates (SQLite database, outbox with log-in links, keys, uploads) are readable by
+    # the account running it only; the web server and worker that `serve` starts inherit this.
+    os.umask(0o077)
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", "majlis.settings")
     from django.core.management import execute_from_command_line
 

@@ -7,6 +7,7 @@ real secret key and the allowed hosts.
 
 from __future__ import annotations
 
+import contextlib
 import os
 import secrets
 import tempfile
@@ -42,7 +43,11 @@ elif UNDER_PYTEST:
     VAR_DIR = Path(tempfile.mkdtemp(prefix="majlis-test-var-"))
 else:
     VAR_DIR = (Path.cwd() / "var").resolve()
-VAR_DIR.mkdir(parents=True, exist_ok=True)
+# var/ holds the database, the outbox (live log-in links), keys and uploaded files: only the account
+# running Majlis may read it. Folders are created 0700 and files 0600 (``majlis`` also sets the umask).
+VAR_DIR.mkdir(mode=0o700, parents=True, exist_ok=True)
+if VAR_DIR.stat().st_uid == os.getuid() and VAR_DIR.stat().st_mode & 0o077:
+    VAR_DIR.chmod(0o700)
 
 INSECURE_KEY_PREFIX = "django-insecure"
 
@@ -98,6 +103,7 @@ INSTALLED_APPS = [
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    "majlis.core.middleware.PermissionsPolicyMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "csp.middleware.CSPMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
@@ -107,6 +113,7 @@ MIDDLEWARE = [
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django_otp.middleware.OTPMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
+    "majlis.core.middleware.OrganiserSessionMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
 ]
 
@@ -139,6 +146,12 @@ DATABASES = {
     )
 }
 if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
+    # SQLite gives its -wal and -shm files the mode of the database file: create that one 0600.
+    _sqlite_file = Path(DATABASES["default"]["NAME"])
+    if str(DATABASES["default"]["NAME"]) != ":memory:" and not _sqlite_file.exists():
+        # OSError: another process created it meanwhile, or its folder is missing (SQLite reports that).
+        with contextlib.suppress(OSError):
+            os.close(os.open(_sqlite_file, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600))
     # WAL lets the web server and the task worker read while the other writes.
     DATABASES["default"]["OPTIONS"] = {
         "init_command": "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL;",
@@ -148,12 +161,38 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     DATABASES["default"]["CONN_MAX_AGE"] = 0
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
+# The cache also holds the rate-limit and log-in throttle counters: in production it must be Redis
+# (MAJLIS_REDIS_URL), shared by every worker process (`majlis check --deploy` says so).
 CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache", "LOCATION": "majlis"}}
 if os.environ.get("MAJLIS_REDIS_URL"):
     CACHES["default"] = {
         "BACKEND": "django.core.cache.backends.redis.RedisCache",
         "LOCATION": os.environ["MAJLIS_REDIS_URL"],
     }
+
+# Reverse proxies whose X-Forwarded-For is believed (addresses or CIDR networks, comma-separated).
+# Empty: nobody's; the client is REMOTE_ADDR. See majlis.core.throttle.client_address.
+MAJLIS_TRUSTED_PROXIES = env_list("MAJLIS_TRUSTED_PROXIES")
+
+# Failed password log-ins (site and /admin/): after this many failures within the window, for one
+# account or from one client address, log-ins are refused until the window ends, even with the
+# right password.
+MAJLIS_LOGIN_FAILURES_PER_ACCOUNT = int(os.environ.get("MAJLIS_LOGIN_FAILURES_PER_ACCOUNT", "5"))
+MAJLIS_LOGIN_FAILURES_PER_ADDRESS = int(os.environ.get("MAJLIS_LOGIN_FAILURES_PER_ADDRESS", "20"))
+MAJLIS_LOGIN_FAILURE_WINDOW = int(os.environ.get("MAJLIS_LOGIN_FAILURE_WINDOW", str(15 * 60)))
+
+# Sessions of organisers and staff (any organiser-type event role, is_staff or is_superuser) end
+# after this many seconds without a request, and at the latest this long after the log-in.
+# Participants keep Django's normal session (SESSION_COOKIE_AGE, two weeks).
+MAJLIS_ORGANISER_SESSION_IDLE = int(os.environ.get("MAJLIS_ORGANISER_SESSION_IDLE", str(60 * 60)))
+MAJLIS_ORGANISER_SESSION_MAX = int(os.environ.get("MAJLIS_ORGANISER_SESSION_MAX", str(10 * 60 * 60)))
+
+# Browser features no page uses are switched off (Permissions-Policy header).
+MAJLIS_PERMISSIONS_POLICY = (
+    "accelerometer=(), autoplay=(), bluetooth=(), browsing-topics=(), camera=(), display-capture=(), "
+    "geolocation=(), gyroscope=(), hid=(), interest-cohort=(), magnetometer=(), microphone=(), midi=(), "
+    "payment=(), publickey-credentials-get=(), screen-wake-lock=(), serial=(), usb=(), xr-spatial-tracking=()"
+)
 
 PASSWORD_HASHERS = [
     "django.contrib.auth.hashers.Argon2PasswordHasher",
@@ -181,7 +220,7 @@ MODELTRANSLATION_FALLBACK_LANGUAGES = ("en",)
 
 STATIC_URL = "/static/"
 STATIC_ROOT = VAR_DIR / "static"
-STATIC_ROOT.mkdir(exist_ok=True)
+STATIC_ROOT.mkdir(mode=0o700, exist_ok=True)
 # Uploaded files (logos, documents, later photos) live outside any public URL: views that check
 # permissions stream them. Nothing is served from MEDIA_ROOT directly.
 MEDIA_ROOT = VAR_DIR / "files"
@@ -262,12 +301,27 @@ LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
     "formatters": {"plain": {"format": "%(asctime)s %(levelname)s %(name)s: %(message)s"}},
-    "filters": {"redact_passports": {"()": "majlis.core.logging_filters.RedactPassportFilter"}},
+    "filters": {
+        "redact_passports": {"()": "majlis.core.logging_filters.RedactPassportFilter"},
+        "redact_tokens": {"()": "majlis.core.logging_filters.RedactTokenFilter"},
+    },
     "handlers": {
-        "console": {"class": "logging.StreamHandler", "formatter": "plain", "filters": ["redact_passports"]}
+        "console": {
+            "class": "logging.StreamHandler",
+            "formatter": "plain",
+            "filters": ["redact_passports", "redact_tokens"],
+        }
     },
     "root": {"handlers": ["console"], "level": os.environ.get("MAJLIS_LOG_LEVEL", "INFO")},
-    "loggers": {"django.db.backends": {"level": "WARNING"}},
+    "loggers": {
+        # Django's own handlers (a console handler in DEBUG, mail to ADMINS, which is not set) would
+        # write request paths unfiltered: its records go to the filtered root handler only.
+        "django": {"handlers": [], "level": "INFO"},
+        "django.db.backends": {"level": "WARNING"},
+        "pikepdf": {"level": "WARNING"},  # not "logger bridge initialized" at every start
+        # runserver's request lines go through the same filters (tokens in paths are redacted).
+        "django.server": {"handlers": ["console"], "level": "INFO", "propagate": False},
+    },
 }
 
 NINJA_PAGINATION_PER_PAGE = 50

@@ -10,14 +10,13 @@ from django.core.files.base import ContentFile
 
 from majlis.accreditation import services
 from majlis.accreditation.models import Application, Category, Delegation, DelegationDocument
-from tests.factories import make_organisation, make_user
+from tests.factories import PDF_BYTES, make_organisation, make_user  # noqa: F401 - PDF_BYTES is imported from here too
 
 _seq = itertools.count(1)
 
 JPEG_BYTES = (
     b"\xff\xd8\xff\xe0\x00\x10JFIF\x00\x01\x01\x00\x00\x01\x00\x01\x00\x00\xff\xdb\x00C\x00" + bytes(64) + b"\xff\xd9"
 )
-PDF_BYTES = b"%PDF-1.4\n1 0 obj<</Type/Catalog>>endobj\ntrailer<</Root 1 0 R>>\n%%EOF\n"
 PASSPORT = "FA1234567"
 
 

@@ -10,13 +10,13 @@ from majlis.accreditation import services
 from majlis.accreditation.models import Application, Delegation, DelegationDocument
 from majlis.core.models import AuditEntry
 from majlis.events.models import EventRole
-from tests.factories import make_accreditation_event, make_organisation, make_user
+from tests.factories import PDF_BYTES, make_accreditation_event, make_organisation, make_user
 
 from .services_helpers import Mailbox, category, make_organiser
 
 S = Application.Status
 pytestmark = pytest.mark.django_db
-PDF = b"%PDF-1.4\n1 0 obj<</Type/Catalog>>endobj\ntrailer<</Root 1 0 R>>\n%%EOF\n"
+PDF = PDF_BYTES  # stored as it is: a well-formed PDF without active content
 
 
 @pytest.fixture

@@ -61,6 +61,21 @@ def test_settings_unknown_environment_name_is_refused(tmp_path):
 
 
 DATA_KEY = "q4F0Nq0yq0mJ7kQ2T2d8r1y3W3n5j0q6V1m2b4c6d8E="
+REDIS_URL = "redis://127.0.0.1:6379/0"  # only configured: the checks do not connect
+
+
+def complete_production(**overrides: str) -> dict[str, str]:
+    """Production settings that pass every deployment check, with ``overrides`` applied."""
+    return production(
+        **{
+            "MAJLIS_SECRET_KEY": GOOD_KEY,
+            "MAJLIS_ALLOWED_HOSTS": "majlis.example.org",
+            "MAJLIS_DATA_KEYS": DATA_KEY,
+            "MAJLIS_PUBLIC_URL": "https://majlis.example.org",
+            "MAJLIS_REDIS_URL": REDIS_URL,
+            **overrides,
+        }
+    )
 
 
 def test_settings_production_passes_the_deployment_checks(tmp_path):
@@ -75,6 +90,8 @@ def test_settings_production_passes_the_deployment_checks(tmp_path):
             MAJLIS_ALLOWED_HOSTS="majlis.example.org,www.majlis.example.org",
             MAJLIS_DATA_KEYS=DATA_KEY,
             MAJLIS_PUBLIC_URL="https://majlis.example.org",
+            MAJLIS_REDIS_URL=REDIS_URL,
+            MAJLIS_TRUSTED_PROXIES="127.0.0.1,10.0.0.0/8",
         ),
     )
     assert result.returncode == 0, result.stdout + result.stderr
@@ -150,3 +167,41 @@ def test_settings_secret_key_from_the_environment_wins_in_development(tmp_path):
     result = python(PRINT_KEY, tmp_path, MAJLIS_SECRET_KEY=GOOD_KEY)
     assert result.stdout.strip() == GOOD_KEY
     assert not (tmp_path / "secret_key").exists()
+
+
+def test_settings_production_deployment_check_refuses_debug(tmp_path):
+    result = majlis("check", "--deploy", var_dir=tmp_path, **complete_production(MAJLIS_DEBUG="1"))
+    assert result.returncode != 0
+    assert "majlis.E003" in result.stdout + result.stderr
+    assert "MAJLIS_DEBUG is on in production" in result.stdout + result.stderr
+
+
+def test_settings_production_deployment_check_refuses_staff_without_second_factor(tmp_path):
+    result = majlis("check", "--deploy", var_dir=tmp_path, **complete_production(MAJLIS_REQUIRE_STAFF_2FA="0"))
+    assert result.returncode != 0
+    assert "majlis.E004" in result.stdout + result.stderr
+
+
+def test_settings_production_deployment_check_demands_data_keys_even_with_everything_else(tmp_path):
+    env = complete_production()
+    del env["MAJLIS_DATA_KEYS"]
+    result = majlis("check", "--deploy", var_dir=tmp_path, **env)
+    assert result.returncode != 0
+    assert "majlis.E001" in result.stdout + result.stderr
+
+
+def test_settings_production_deployment_check_demands_a_shared_cache(tmp_path):
+    env = complete_production()
+    del env["MAJLIS_REDIS_URL"]
+    result = majlis("check", "--deploy", var_dir=tmp_path, **env)
+    assert result.returncode != 0
+    assert "majlis.E005" in result.stdout + result.stderr
+
+
+def test_settings_deployment_check_reports_invalid_trusted_proxies(tmp_path):
+    result = majlis(
+        "check", "--deploy", var_dir=tmp_path, **complete_production(MAJLIS_TRUSTED_PROXIES="10.0.0.1,proxy.local")
+    )
+    assert result.returncode != 0
+    assert "majlis.E006" in result.stdout + result.stderr
+    assert "'proxy.local'" in result.stdout + result.stderr

@@ -527,7 +527,7 @@ class ApplicationForm(forms.Form):
         if not upload:
             return None
         data = photos.read_upload(upload, photos.MAX_PHOTO_BYTES)
-        image = photos.normalise_photo(data)
+        image = photos.normalise_photo(data, size=upload.size)
         # Kept as an upright JPEG without metadata, so that an error elsewhere does not lose it.
         pending = photos.keep_pending("photo", photos.encode_jpeg(image, quality=92), "jpg", upload.name or "")
         photos.discard_pending(self.pending_photo)

@@ -1,9 +1,15 @@
 """One-time e-mail log-in links for participants and focal points.
 
 A link is valid for 20 minutes and works once. Only the SHA-256 of its token is stored, so a copy
-of the database logs nobody in. Requests are rate-limited per address (3 per 15 minutes, counted
-in ``LoginLink`` rows) and per IP address (20 per hour, counted in the cache), and the request form
-answers the same whether or not the address is registered.
+of the database logs nobody in.
+
+The main defence of the public request form is its limit per client address (20 requests per hour,
+counted in the shared cache so that every worker process sees the same count; the address is the
+real client's behind a trusted proxy, see ``majlis.core.throttle``). The request itself only counts
+and queues: looking up the account, the per-e-mail limit (at most 3 links per 15 minutes to one
+account, counted in ``LoginLink`` rows: it stops more mail to that account and blocks nobody else)
+and the mail happen in a background task, so the answer, its content and its timing are the same
+whether or not the address is registered.
 
 Organisers and staff log in with a password and a second factor: a link is never issued to them
 (an e-mail link would skip the second factor).
@@ -20,16 +26,17 @@ from urllib.parse import urlencode
 
 from django.conf import settings
 from django.contrib.auth import get_user_model, login
-from django.core.cache import cache
 from django.db import transaction
 from django.http import HttpRequest
 from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone, translation
 from django.utils.http import url_has_allowed_host_and_scheme
+from django_tasks import task
 
 from majlis.core import audit
 from majlis.core.permissions import ORGANISER_ROLES
+from majlis.core.throttle import Throttle, address_bucket
 
 from .models import LoginLink
 
@@ -38,6 +45,7 @@ EMAIL_LIMIT = 3
 EMAIL_WINDOW = timedelta(minutes=15)
 IP_LIMIT = 20
 IP_WINDOW = timedelta(hours=1)
+ADDRESS_THROTTLE = Throttle("login-link-address", IP_LIMIT, int(IP_WINDOW.total_seconds()))
 LOGIN_BACKEND = "django.contrib.auth.backends.ModelBackend"
 
 
@@ -62,7 +70,9 @@ def safe_next_url(next_url: str, request: HttpRequest | None = None) -> str:
     return ""
 
 
-def issue_login_link(user: Any, *, next_url: str = "", request: HttpRequest | None = None) -> str:
+def issue_login_link(
+    user: Any, *, next_url: str = "", request: HttpRequest | None = None, client: str | None = None
+) -> str:
     """Create a link for ``user`` and return its absolute path (``/en/account/login/link/<token>/``).
 
     The path is in the active language; callers mailing it wrap this in ``translation.override``
@@ -75,7 +85,7 @@ def issue_login_link(user: Any, *, next_url: str = "", request: HttpRequest | No
         user=user,
         token_hash=hash_token(token),
         expires_at=now + LINK_LIFETIME,
-        requested_from=audit.client_ip(request),
+        requested_from=audit.client_ip(request) if request is not None else client,
     )
     path = reverse("login-link:confirm", kwargs={"token": token})
     next_url = safe_next_url(next_url, request)
@@ -132,19 +142,15 @@ def consume_login_link(token: str, *, request: HttpRequest) -> Any | None:
     return user
 
 
-def _ip_allowance(request: HttpRequest | None) -> bool:
-    """Counts one request from this IP address; False once it made more than IP_LIMIT this hour."""
-    ip = audit.client_ip(request)
-    if not ip:
-        return True
-    key = f"login-link-ip:{ip}"
-    if cache.add(key, 1, timeout=int(IP_WINDOW.total_seconds())):
-        return True
-    try:
-        count = cache.incr(key)
-    except ValueError:  # expired between add and incr
-        cache.add(key, 1, timeout=int(IP_WINDOW.total_seconds()))
-        return True
+def _address_allowance(request: HttpRequest) -> bool:
+    """Counts one request from the client's address; False once it made more than IP_LIMIT this hour.
+
+    The first refusal of a window is audited (not every one: a flood must not flood the audit log).
+    """
+    address = audit.client_ip(request)
+    count = ADDRESS_THROTTLE.hit(address_bucket(address))
+    if count == IP_LIMIT + 1:
+        audit.record("account.login_link_refused", request=request, reason="too many requests from this address")
     return count <= IP_LIMIT
 
 
@@ -171,13 +177,31 @@ def mail_language(user: Any, page_language: str) -> str:
 
 
 def request_login_link(email: str, *, request: HttpRequest, next_url: str = "") -> bool:
-    """Handle the public form: mail a link if the address is registered and the limits allow.
+    """Handle the public form: count the request against the client address's limit and queue
+    ``send_login_link`` (which looks the address up and mails a link if it may).
 
-    Returns whether a link was sent: only tests and logs may look at it, never the response.
+    The request does the same work whether or not the address is registered. Returns whether the
+    request was queued (False: the address's limit is used up); the response must not depend on it.
     """
-    if not _ip_allowance(request):
-        audit.record("account.login_link_refused", request=request, reason="too many requests from this address")
+    if not _address_allowance(request):
         return False
+    language = translation.get_language() or settings.LANGUAGE_CODE
+    base_url = getattr(settings, "MAJLIS_PUBLIC_URL", "") or request.build_absolute_uri("/")
+    arguments = {
+        "email": (email or "").strip()[:254],
+        "page_language": language,
+        "next_url": safe_next_url(next_url, request),
+        "base_url": base_url.rstrip("/"),
+        "client": audit.client_ip(request) or "",
+    }
+    transaction.on_commit(lambda: send_login_link.enqueue(**arguments))
+    return True
+
+
+@task()
+def send_login_link(email: str, *, page_language: str, next_url: str, base_url: str, client: str) -> bool:
+    """Mail a log-in link to ``email`` if it belongs to an account that may use one and fewer than
+    EMAIL_LIMIT links went to it in the last EMAIL_WINDOW. Returns whether a link was sent."""
     user = user_for_email(email)
     if user is None:
         return False
@@ -187,15 +211,17 @@ def request_login_link(email: str, *, request: HttpRequest, next_url: str = "") 
         get_user_model().objects.select_for_update().filter(pk=user.pk).first()
         if LoginLink.objects.filter(user=user, created_at__gte=since).count() >= EMAIL_LIMIT:
             audit.record(
-                "account.login_link_refused", request=request, obj=user, reason="too many links for this e-mail"
+                "account.login_link_refused", obj=user, client=client or None, reason="too many links for this e-mail"
             )
             return False
-        language = mail_language(user, translation.get_language() or settings.LANGUAGE_CODE)
+        language = mail_language(user, page_language)
         with translation.override(language):
-            url = absolute_url(issue_login_link(user, next_url=next_url, request=request), request)
-            subject, body = render_login_link_mail(url)
-        audit.record("account.login_link_sent", request=request, obj=user, language=language)
-        send_login_link_mail(subject, body, user.email)
+            path = issue_login_link(user, next_url=next_url, client=client or None)
+            subject, body = render_login_link_mail(base_url + path)
+        audit.record("account.login_link_sent", obj=user, client=client or None, language=language)
+    from majlis.core.tasks import send_mail_task
+
+    send_mail_task.call(subject, body, [user.email])
     return True
 
 
@@ -212,10 +238,3 @@ def render_login_link_mail(url: str) -> tuple[str, str]:
     subject = " ".join(render_to_string("accreditation/email/login_link_subject.txt", context).split())
     body = render_to_string("accreditation/email/login_link_body.txt", context)
     return subject, body
-
-
-def send_login_link_mail(subject: str, body: str, recipient: str) -> None:
-    """Queue the e-mail on the background worker once the link is committed."""
-    from majlis.core.tasks import send_mail_task
-
-    transaction.on_commit(lambda: send_mail_task.enqueue(subject, body, [recipient]))

@@ -27,6 +27,8 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from PIL import Image, ImageOps, UnidentifiedImageError
 
+from majlis.core.pdf_safety import sanitise_pdf_upload
+
 MAX_PHOTO_BYTES = 5 * 1024 * 1024
 MIN_PHOTO_WIDTH = 300
 MIN_PHOTO_HEIGHT = 400
@@ -72,16 +74,36 @@ def read_upload(file: Any, limit: int) -> bytes:
     return data if isinstance(data, bytes) else bytes(data or b"")
 
 
-def normalise_photo(data: bytes) -> Image.Image:
+def shown_size(size: int | None, limit: int) -> str:
+    """The size to show in a "too large" message, or "" when it cannot be shown truthfully: unknown,
+    or rounding to the unit shown would make it look no larger than the limit (5 MB and a few
+    bytes is "5.0 MB")."""
+    if size is None or size <= limit:
+        return ""
+    text = filesizeformat(size)
+    return "" if text == filesizeformat(limit) else text
+
+
+def photo_size_error(size: int | None) -> ValidationError:
+    """The photo is too large: say how large when that can be said truthfully, otherwise only that it is."""
+    shown = shown_size(size, MAX_PHOTO_BYTES)
+    if not shown:
+        return _photo_error(_("The photo is larger than 5 MB; it may be at most 5 MB."), "photo_size")
+    return _photo_error(_("The photo is %(size)s; it may be at most 5 MB.") % {"size": shown}, "photo_size")
+
+
+def normalise_photo(data: bytes, size: int | None = None) -> Image.Image:
     """Check an uploaded photo and return it upright, in RGB, without any metadata.
 
-    Raises ValidationError (in the active language) when the file is not a JPEG or PNG image, is too
-    large in bytes or pixels, too small, damaged, or a decompression bomb.
+    ``size`` is the upload's real size when known: ``data`` may hold only its first bytes (see
+    ``read_upload``). Raises ValidationError (in the active language) when the file is not a JPEG
+    or PNG image, is too large in bytes or pixels, too small, damaged, or a decompression bomb.
     """
+    if size is not None and size > MAX_PHOTO_BYTES:
+        raise photo_size_error(size)
     if len(data) > MAX_PHOTO_BYTES:
-        raise _photo_error(
-            _("The photo is %(size)s; it may be at most 5 MB.") % {"size": filesizeformat(len(data))}, "photo_size"
-        )
+        # read_upload stops one byte past the limit: the real size is unknown here.
+        raise photo_size_error(size if size is not None and size >= len(data) else None)
     if not data:
         raise _photo_error(_("The photo file is empty."), "photo_empty")
     unreadable = _("This file is not a readable JPEG or PNG image.")
@@ -219,6 +241,15 @@ class CheckedDocument:
     content_type: str
 
 
+def document_size_error(size: int | None) -> ValidationError:
+    shown = shown_size(size, MAX_DOCUMENT_BYTES)
+    if not shown:
+        return ValidationError(_("The document is larger than 10 MB; it may be at most 10 MB."), code="document_size")
+    return ValidationError(
+        _("The document is %(size)s; it may be at most 10 MB.") % {"size": shown}, code="document_size"
+    )
+
+
 def check_document(file: Any) -> CheckedDocument:
     """A supporting document: PDF, JPEG or PNG of at most 10 MB, whose content is what its name says."""
     name = (getattr(file, "name", "") or "").replace("\\", "/").rsplit("/", 1)[-1]
@@ -227,18 +258,17 @@ def check_document(file: Any) -> CheckedDocument:
         raise ValidationError(_("Upload the document as a PDF, JPEG or PNG file."), code="document_type")
     size = getattr(file, "size", None)
     if size is not None and size > MAX_DOCUMENT_BYTES:
-        raise ValidationError(
-            _("The document is %(size)s; it may be at most 10 MB.") % {"size": filesizeformat(size)},
-            code="document_size",
-        )
+        raise document_size_error(size)
     data = read_upload(file, MAX_DOCUMENT_BYTES)
     if len(data) > MAX_DOCUMENT_BYTES:
-        raise ValidationError(_("The document may be at most 10 MB."), code="document_size")
+        raise document_size_error(None)
     if not data:
         raise ValidationError(_("The document file is empty."), code="document_empty")
     if extension == "pdf":
         if not data.startswith(b"%PDF-"):
             raise ValidationError(_("The file is named .pdf but is not a PDF document."), code="document_mismatch")
+        # Stored without JavaScript, actions, embedded files, XFA or RichMedia (core/pdf_safety.py).
+        data = sanitise_pdf_upload(data)
     else:
         expected = "PNG" if extension == "png" else "JPEG"
         try:

@@ -12,12 +12,15 @@ from django_otp import devices_for_user
 from django_otp import login as otp_login
 
 from majlis.core import audit
+from majlis.core.login_throttle import ThrottledAuthenticationForm
+from majlis.core.middleware import start_short_session
 from majlis.core.permissions import login_required
 
 
 class LoginView(auth_views.LoginView):
     template_name = "core/login.html"
     redirect_authenticated_user = True
+    authentication_form = ThrottledAuthenticationForm  # failed log-ins are throttled (login_throttle.py)
 
 
 @login_required
@@ -67,6 +70,7 @@ def verify(request: HttpRequest) -> HttpResponse:
     form = VerifyForm(request.user, request.POST or None)
     if request.method == "POST" and has_device and form.is_valid():
         otp_login(request, form.device)
+        start_short_session(request, request.user)
         audit.record("account.second_factor_confirmed", request=request, obj=request.user)
         return redirect(next_url or "account:home")
     return render(request, "core/verify.html", {"form": form, "next": next_url, "has_device": has_device})

@@ -17,6 +17,8 @@ from django.utils.translation import gettext_lazy as _
 from django_otp import devices_for_user
 from django_otp.admin import OTPAdminAuthenticationForm, OTPAdminSite
 
+from majlis.core.login_throttle import ThrottledLoginMixin
+
 
 class MajlisOTPAuthenticationForm(OTPAdminAuthenticationForm):
     """Password and the current code on one form.
@@ -46,6 +48,14 @@ class MajlisOTPAuthenticationForm(OTPAdminAuthenticationForm):
         return device
 
 
+class ThrottledAdminAuthenticationForm(ThrottledLoginMixin, AdminAuthenticationForm):
+    """The back office's log-in form without TOTP: failed log-ins are throttled."""
+
+
+class ThrottledOTPAuthenticationForm(ThrottledLoginMixin, MajlisOTPAuthenticationForm):
+    """Password and code: a wrong password or a wrong code counts as a failed log-in."""
+
+
 class MajlisAdminSite(OTPAdminSite):
     site_header = _("Majlis back office")
     site_title = _("Majlis")
@@ -67,7 +77,7 @@ class MajlisAdminSite(OTPAdminSite):
     # Read on every login request, so that the setting can change without re-creating the site.
     @property  # type: ignore[override]
     def login_form(self):  # type: ignore[no-untyped-def]
-        return MajlisOTPAuthenticationForm if self.require_otp else AdminAuthenticationForm
+        return ThrottledOTPAuthenticationForm if self.require_otp else ThrottledAdminAuthenticationForm
 
     @property  # type: ignore[override]
     def login_template(self) -> str | None:

@@ -8,4 +8,9 @@ class CoreConfig(AppConfig):
     verbose_name = _("Platform")
 
     def ready(self) -> None:
+        from django.contrib.auth.signals import user_logged_in
+
         from . import checks  # noqa: F401 - registers the system checks
+        from .middleware import on_user_logged_in
+
+        user_logged_in.connect(on_user_logged_in, dispatch_uid="majlis-organiser-session")

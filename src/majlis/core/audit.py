@@ -8,13 +8,12 @@ from django.db import models
 from django.http import HttpRequest
 
 from .models import AuditEntry
+from .throttle import client_address
 
 
 def client_ip(request: HttpRequest | None) -> str | None:
-    if request is None:
-        return None
-    # REMOTE_ADDR is what the WSGI server saw; a reverse proxy must be configured to set it.
-    return request.META.get("REMOTE_ADDR") or None
+    """The client's real address: behind a trusted proxy (MAJLIS_TRUSTED_PROXIES), not the proxy's."""
+    return client_address(request)
 
 
 def record(
@@ -25,8 +24,11 @@ def record(
     event_slug: str = "",
     reason: str = "",
     request: HttpRequest | None = None,
+    client: str | None = None,
     **data: Any,
 ) -> AuditEntry:
+    """Write one entry. ``client`` is the client's address when there is no request (a task
+    acting on behalf of a request passes the address the request came from)."""
     if actor is None and request is not None:
         actor = request.user
     user = actor if getattr(actor, "is_authenticated", False) else None
@@ -40,5 +42,5 @@ def record(
         event_slug=event_slug,
         reason=reason,
         data=data,
-        ip_address=client_ip(request),
+        ip_address=client_ip(request) if request is not None else (client or None),
     )

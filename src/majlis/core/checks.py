@@ -36,3 +36,57 @@ def public_url_configured(app_configs: Any = None, **kwargs: Any) -> list[Error]
             )
         ]
     return []
+
+
+@register(deploy=True)
+def production_safety(app_configs: Any = None, **kwargs: Any) -> list[Error]:
+    """Settings that must never be on in production: they are errors, so `check --deploy` fails."""
+    if not settings.PRODUCTION:
+        return []
+    errors = []
+    if settings.DEBUG:
+        errors.append(
+            Error(
+                "MAJLIS_DEBUG is on in production: error pages would show settings, code and personal data.",
+                hint="Remove MAJLIS_DEBUG (or set MAJLIS_DEBUG=0).",
+                id="majlis.E003",
+            )
+        )
+    if not settings.MAJLIS_REQUIRE_STAFF_2FA:
+        errors.append(
+            Error(
+                "MAJLIS_REQUIRE_STAFF_2FA is off in production: organisers and staff would act without a "
+                "second factor.",
+                hint="Remove MAJLIS_REQUIRE_STAFF_2FA (or set MAJLIS_REQUIRE_STAFF_2FA=1).",
+                id="majlis.E004",
+            )
+        )
+    backend = settings.CACHES.get("default", {}).get("BACKEND", "")
+    if backend.endswith(("LocMemCache", "DummyCache")):
+        errors.append(
+            Error(
+                "The cache is private to each process in production: rate limits and log-in throttles "
+                "would count per worker.",
+                hint="Set MAJLIS_REDIS_URL (for example redis://127.0.0.1:6379/0).",
+                id="majlis.E005",
+            )
+        )
+    return errors
+
+
+@register(deploy=True)
+def trusted_proxies_valid(app_configs: Any = None, **kwargs: Any) -> list[Error]:
+    """Entries of MAJLIS_TRUSTED_PROXIES that are no address or network are ignored: say so."""
+    from majlis.core.throttle import invalid_trusted_proxies
+
+    invalid = invalid_trusted_proxies()
+    if not invalid:
+        return []
+    return [
+        Error(
+            "MAJLIS_TRUSTED_PROXIES holds entries that are neither an IP address nor a network: "
+            + ", ".join(repr(item) for item in invalid),
+            hint="List addresses or CIDR networks, comma-separated, e.g. 10.0.0.5,192.0.2.0/24.",
+            id="majlis.E006",
+        )
+    ]

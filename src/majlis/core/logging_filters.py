@@ -9,6 +9,11 @@ top of what Django already hides (passwords, keys, tokens; views marked with
 ``RedactPassportFilter`` is a ``logging.Filter`` for the handlers: it rewrites any
 ``passport…=value`` or ``'passport…': 'value'`` found in a log message, so that a careless
 ``logger.info("%s", request.POST)`` does not write a number to disk.
+
+``RedactTokenFilter`` does the same for the secrets some URLs carry (log-in links, private
+calendar feeds, pending uploads): Django's "Not Found: /en/account/login/link/…/" and runserver's
+request lines keep the path but not the token. ``redact_tokens`` is also used by the gunicorn
+access log (``majlis.core.gunicorn_support``).
 """
 
 from __future__ import annotations
@@ -27,6 +32,21 @@ PASSPORT_IN_TEXT = re.compile(
     flags=re.IGNORECASE,
 )
 MAX_DEPTH = 6
+REDACTED_TOKEN = "[token]"
+# Path segments that are secrets: /<lang>/account/login/link/<token>/, …/agenda.ics/<token>/,
+# …/register/photo/<token>/; and token=/key= query parameters.
+TOKEN_IN_PATH = re.compile(
+    r"(?P<prefix>/account/login/link/|/agenda\.ics/|/register/photo/)(?P<token>[^/\s?#\"']+)", flags=re.IGNORECASE
+)
+TOKEN_IN_QUERY = re.compile(r"(?P<prefix>[?&](?:token|key|otp_token)=)(?P<token>[^&\s#\"']+)", flags=re.IGNORECASE)
+
+
+def redact_tokens(text: str) -> str:
+    """``text`` with the secret part of every token-carrying path or query replaced by ``[token]``."""
+    if not text or "/" not in text and "=" not in text:
+        return text
+    text = TOKEN_IN_PATH.sub(lambda match: match.group("prefix") + REDACTED_TOKEN, text)
+    return TOKEN_IN_QUERY.sub(lambda match: match.group("prefix") + REDACTED_TOKEN, text)
 
 
 def redact_text(text: str) -> str:
@@ -88,6 +108,20 @@ class RedactPassportFilter(logging.Filter):
         except Exception:  # noqa: BLE001 - a broken format string is logged as it is
             return True
         redacted = redact_text(message)
+        if redacted != message:
+            record.msg, record.args = redacted, None
+        return True
+
+
+class RedactTokenFilter(logging.Filter):
+    """Rewrites the tokens of log-in links and private feeds out of a record's message (never drops it)."""
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        try:
+            message = record.getMessage()
+        except Exception:  # noqa: BLE001 - a broken format string is logged as it is
+            return True
+        redacted = redact_tokens(message)
         if redacted != message:
             record.msg, record.args = redacted, None
         return True

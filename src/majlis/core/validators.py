@@ -158,6 +158,8 @@ class DocumentFileInfo:
     content_type: str
     size: int
     sha256: str
+    # The bytes to store instead of the upload (a PDF without its active content), or None.
+    cleaned_data: bytes | None = None
 
 
 def inspect_document_file(file: Any) -> DocumentFileInfo:
@@ -214,6 +216,18 @@ def inspect_document_file(file: Any) -> DocumentFileInfo:
             raise ValidationError(_("Text files must be encoded in UTF-8."), code="document_encoding") from error
     if hasattr(file, "seek"):
         file.seek(0)
+    if extension == "pdf":
+        # Stored without JavaScript, actions, embedded files, XFA or RichMedia (pdf_safety.py).
+        from majlis.core.pdf_safety import sanitise_pdf_upload
+
+        cleaned = sanitise_pdf_upload(_read_all(file))
+        return DocumentFileInfo(
+            original_name=name[:200],
+            content_type=DOCUMENT_CONTENT_TYPES[extension],
+            size=len(cleaned),
+            sha256=hashlib.sha256(cleaned).hexdigest(),
+            cleaned_data=cleaned,
+        )
     return DocumentFileInfo(
         original_name=name[:200],
         content_type=DOCUMENT_CONTENT_TYPES[extension],

@@ -11,7 +11,7 @@ from typing import Any
 from django import forms
 from django.conf import settings
 from django.contrib import admin, messages
-from django.core.files.uploadedfile import UploadedFile
+from django.core.files.uploadedfile import SimpleUploadedFile, UploadedFile
 from django.db import models, transaction
 from django.db.models import QuerySet
 from django.http import HttpRequest
@@ -283,6 +283,8 @@ class DocumentFileForm(forms.ModelForm):
             self.instance.content_type = info.content_type
             self.instance.size = info.size
             self.instance.sha256 = info.sha256
+            if info.cleaned_data is not None:  # a PDF: stored without its active content
+                file = SimpleUploadedFile(file.name, info.cleaned_data, content_type=info.content_type)
         return file
 
 

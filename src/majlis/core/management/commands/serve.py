@@ -97,6 +97,12 @@ class Command(BaseCommand):
             "5",
             "--access-logfile",
             "-",
+            # Access log without log-in link tokens; responses without "Server: gunicorn".
+            "--logger-class",
+            "majlis.core.gunicorn_support.TokenSafeLogger",
+            # var/ files (database, outbox, uploads) readable by this account only.
+            "--umask",
+            "0o077",
             "--graceful-timeout",
             "10",
             "--timeout",
