@@ -12,7 +12,7 @@ import unicodedata
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.http import HttpResponse
-from django.test import Client, RequestFactory
+from django.test import RequestFactory
 from django.urls import reverse
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
@@ -25,7 +25,8 @@ from tests.accreditation.applicant_helpers import image_bytes, make_open_event, 
 from tests.factories import make_accreditation_event, make_application, make_event, make_role, make_user
 
 # Every format control that reorders or hides text, and some C0/C1 controls.
-SPOOFING = sorted(BIDI_CONTROLS) + ["\u200b", "\u2060", "\ufeff", "\u00ad", "\u180e", "\u2061", "\u206a", "\x07", "\x85"]
+SPOOFING = [*sorted(BIDI_CONTROLS), "\u200b", "\u2060", "\ufeff", "\u00ad", "\u180e", "\u2061", "\u206a"]
+SPOOFING += ["\x07", "\x1b", "\x85"]
 # Text a person may legitimately type: letters, marks, digits, punctuation, symbols and spaces of every script.
 LEGITIMATE = st.text(
     alphabet=st.characters(categories=("L", "M", "N", "P", "S", "Zs"), exclude_characters="\x00"),
