@@ -150,10 +150,19 @@ def test_middleware_leaves_uploaded_file_bytes_alone():
     assert seen.FILES["photo"].read() == b"\xff\xd8\x00\x00\x00\xe2\x80\xae"
 
 
+def test_middleware_leaves_binary_bodies_alone():
+    request = RequestFactory().put("/api/v1/x", b"\x89PNG\x00\x00", content_type="application/octet-stream")
+
+    response, seen = _through_middleware(request)
+
+    assert response.content == b"reached"
+    assert seen.body == b"\x89PNG\x00\x00"
+
+
 @pytest.mark.parametrize(
     ("make_request", "where"),
     [
-        (lambda rf: rf.get("/en/a\x00b/"), "The address"),
+        (lambda rf: rf.get("/en/a\x00b/"), "The address of the page"),
         (lambda rf: rf.get("/en/", {"q": "a\x00b"}), "“q”"),
         (lambda rf: rf.get("/en/", {"a\x00": "b"}), "query parameter"),
         (lambda rf: rf.post("/en/", {"name": "a\x00b"}), "“name”"),

@@ -131,6 +131,15 @@ def _is_form(request: HttpRequest) -> bool:
     return request.content_type in {"multipart/form-data", "application/x-www-form-urlencoded"}
 
 
+def _is_text(request: HttpRequest) -> bool:
+    content_type = request.content_type or ""
+    return (
+        _is_json(request)
+        or content_type in {"application/x-www-form-urlencoded", ""}
+        or content_type.startswith("text/")
+    )
+
+
 def _has_body(request: HttpRequest) -> bool:
     try:
         return int(request.META.get("CONTENT_LENGTH") or 0) > 0
@@ -157,7 +166,8 @@ def find_refused_input(request: HttpRequest) -> RefusedInput | None:
         for key, files in request.FILES.lists():
             if NUL in key or any(NUL in (upload.name or "") for upload in files):
                 return RefusedInput("body", key.replace(NUL, "\\0"))
-    elif _has_body(request):
+    elif _has_body(request) and _is_text(request):
+        # Only text bodies: an uploaded file (multipart, or a raw binary body) may hold any byte.
         body = request.body
         if b"\x00" in body:
             return RefusedInput("body")
@@ -201,7 +211,7 @@ def clean_request(request: HttpRequest) -> None:
     """Strip invisible format controls from the query string, form fields and JSON strings."""
     query = _clean_query_dict(request.GET)
     if query is not None:
-        request.GET = query
+        request.GET = query  # type: ignore[assignment]
     if request.method in {"GET", "HEAD", "OPTIONS"} and not _has_body(request):
         return
     if _is_form(request) and request.method == "POST":
@@ -225,7 +235,7 @@ def clean_request(request: HttpRequest) -> None:
 
 def _where(refused: RefusedInput) -> str:
     if refused.kind == "path":
-        return _("The address")
+        return _("The address of the page")
     if refused.kind == "query":
         return _("The query parameter “%(name)s”") % {"name": refused.name}
     if refused.kind == "header":
