@@ -7,8 +7,15 @@
   under ``translation.override``, so translated model fields and reversed site URLs come out in
   that language; every response carries ``Content-Language``;
 * turns every failure into ``{"detail": "...", "code": "..."}``: 400 for bad query parameters
-  (an unsupported ``lang`` included), 404, 405 and 500, also for unknown paths under the API;
-* documents ``lang``/``Accept-Language`` and ``Content-Language`` on every operation;
+  (an unsupported or empty ``lang`` included), 404, 405 and 500, also for unknown paths under the
+  API and for writes to the index, the schema and the docs page (no HTML CSRF page);
+* documents ``lang``/``Accept-Language``, ``Content-Language`` and the 400/405/500 errors on every
+  operation;
+* offers the shared parameter types: ``ObjectId`` (a positive 32-bit id), ``IsoDate`` (only
+  ``YYYY-MM-DD``, never a Unix time) and ``Pagination`` (``page`` at most ``MAX_PAGE``).
+
+NUL characters never reach an operation: ``majlis.core.hygiene.InputHygieneMiddleware`` answers
+them with this module's error shape.
 * serves Swagger UI from ninja's bundled assets with a static start-up script, so the docs page
   needs no CDN and keeps to the site's Content Security Policy (no inline scripts or styles).
 """
@@ -410,9 +417,12 @@ fields fall back to English. The response names its language in `Content-Languag
 
 **Errors.** Always JSON: `{"detail": "...", "code": "..."}`, with `errors` listing the invalid
 parameters or fields on a 400. Codes: `invalid_parameters`, `invalid_data`, `unsupported_language`,
-`unauthenticated` (401), `forbidden` (403), `not_found`, `method_not_allowed`, `server_error`.
+`unauthenticated` (401), `forbidden` (403), `not_found`, `method_not_allowed` (405, with `Allow`),
+`server_error`. A NUL character (U+0000) anywhere in a request (path, query, headers, body) is a 400;
+bidirectional and other invisible format controls (U+202E…) are removed from text before it is used.
 
-**Pagination.** Lists take `?page=` (from 1) and `?page_size=` and answer `{"items": [...], "count": n}`.
+**Pagination.** Lists take `?page=` (from 1 to 1000000) and `?page_size=` and answer
+`{"items": [...], "count": n}`. Ids are positive 32-bit integers; days are `YYYY-MM-DD`.
 """
 
 
