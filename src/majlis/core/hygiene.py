@@ -23,6 +23,7 @@ this cleaning, or right-to-left names, cannot reorder the page around them.
 from __future__ import annotations
 
 import json
+import re
 import unicodedata
 from collections.abc import Callable, Iterator
 from io import BytesIO
@@ -59,12 +60,20 @@ def is_stripped(char: str) -> bool:
     return unicodedata.category(char) in {"Cf", "Cc"}
 
 
+ASCII_CONTROLS = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
+# Control characters that str.splitlines() treats as line breaks (and would hide from the check).
+LINE_BREAK_CONTROLS = re.compile(r"[\x0b\x0c\x1c-\x1e\x85]")
+
+
 def clean_text(value: str) -> str:
     """``value`` without invisible format and control characters (see the module's docstring).
 
-    Idempotent, and the identity on text without such characters (the usual case: one scan).
+    Idempotent, and the identity on text without such characters.
     """
-    if not any(is_stripped(c) for c in value):
+    if value.isascii():  # the usual case: only the C0 controls and DEL can be in it
+        return ASCII_CONTROLS.sub("", value)
+    # Printable text holds no Cf or Cc character; check line by line (line breaks are kept), in C.
+    if not LINE_BREAK_CONTROLS.search(value) and all(line.isprintable() for line in value.splitlines()):
         return value
     return "".join(c for c in value if not is_stripped(c))
 
