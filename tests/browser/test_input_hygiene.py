@@ -38,12 +38,14 @@ def test_public_list_keeps_a_name_with_an_override_inside_its_own_box(page, live
 
 
 def test_nul_in_the_address_gets_a_translated_accessible_page(phone_page, page_problems, live_server):
-    response = phone_page.goto(f"{live_server.url}/ru/?q=%00")
+    try:
+        response = phone_page.goto(f"{live_server.url}/ru/?q=%00")
 
-    assert response.status == 400
-    assert phone_page.locator("html").get_attribute("lang") == "ru"
-    assert "U+0000" in phone_page.get_by_role("alert").inner_text()
-    assert_accessible(phone_page)
-    # Chromium logs the 400 of the page itself as a console error; that one is expected here.
-    expected = "the server responded with a status of 400"
-    page_problems.console_errors[:] = [e for e in page_problems.console_errors if expected not in e]
+        assert response.status == 400
+        assert phone_page.locator("html").get_attribute("lang") == "ru"
+        assert "U+0000" in phone_page.get_by_role("alert").inner_text()
+        assert_accessible(phone_page)
+    finally:
+        # Chromium logs the 400 of the page itself as a console error; that one is expected here.
+        expected = "the server responded with a status of 400"
+        page_problems.console_errors[:] = [e for e in page_problems.console_errors if expected not in e]
