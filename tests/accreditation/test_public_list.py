@@ -53,7 +53,7 @@ def test_public_list_shows_only_approved_opted_in_participants_of_listable_categ
     response = client.get(list_url(open_event))
     assert response.status_code == 200
     html = response.content.decode()
-    assert "KARIMOVA" in html and 'lang="uz-Cyrl">Дилноза Каримова</span>' in html
+    assert "KARIMOVA" in html and 'lang="uz-Cyrl">Дилноза Каримова</bdi>' in html
     for hidden in ("NOTLISTED", "PENDING", "WAITING", "REJECTED", "INTERPRETER", "PURGED", "DELETING", "OTHEREVENTER"):
         assert hidden not in html
     assert [row["name"] for row in response.context["rows"]] == [f"{shown.given_names} KARIMOVA"]
@@ -119,6 +119,13 @@ def test_public_list_of_a_draft_event_is_404(client):
 
 def test_public_list_search_ignores_control_characters(client, open_event):
     listed(open_event, family_name="Karimova")
-    response = client.get(list_url(open_event, q="Kari\x00mova\x07"))
+    response = client.get(list_url(open_event, q="Kari\u202emova\x07"))
     assert response.status_code == 200
     assert [row["name"].split()[-1] for row in response.context["rows"]] == ["KARIMOVA"]
+
+
+def test_public_list_search_with_nul_is_a_400_page(client, open_event):
+    # NUL is refused for the whole site by core.hygiene (issue 7), with a page that says why.
+    response = client.get(list_url(open_event, q="Kari\x00mova"))
+    assert response.status_code == 400
+    assert "U+0000" in response.content.decode()

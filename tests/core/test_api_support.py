@@ -50,10 +50,21 @@ def test_select_language_header_when_no_parameter():
     assert select_language(request) == "ru"
 
 
-def test_select_language_blank_parameter_falls_back_to_english():
-    request = RequestFactory().get("/api/v1/events", {"lang": ""})
+@pytest.mark.parametrize("value", ["", " "])
+def test_select_language_empty_parameter_raises(value):
+    # Issue 7: an empty ?lang= was answered 200 in English instead of the declared 400.
+    request = RequestFactory().get("/api/v1/events", {"lang": value}, HTTP_ACCEPT_LANGUAGE="ru")
 
-    assert select_language(request) == "en"
+    with pytest.raises(UnsupportedLanguage) as caught:
+        select_language(request)
+
+    assert caught.value.code == "unsupported_language"
+
+
+def test_select_language_absent_parameter_uses_header():
+    request = RequestFactory().get("/api/v1/events", {"other": ""}, HTTP_ACCEPT_LANGUAGE="uz")
+
+    assert select_language(request) == "uz"
 
 
 def test_select_language_unsupported_parameter_raises_with_supported_list():

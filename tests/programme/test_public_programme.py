@@ -284,10 +284,10 @@ def test_programme_page_shows_session_details(client, conf):
 
 def test_programme_page_shows_native_names_with_lang_attribute(client, conf):
     html = client.get(url("programme", conf.event)).content.decode()
-    assert '<span lang="ru">Владимир Воронков</span>' in html
-    assert '<span lang="uz-Cyrl">Абдулазиз Камилов</span>' in html
+    assert '<bdi lang="ru">Владимир Воронков</bdi>' in html
+    assert '<bdi lang="uz-Cyrl">Абдулазиз Камилов</bdi>' in html
     # A name whose native form is its Latin form is not repeated.
-    assert "(<span>António Guterres</span>)" not in html
+    assert "(<bdi>António Guterres</bdi>)" not in html
 
 
 def test_programme_page_marks_cancelled_sessions(client, conf):

@@ -22,7 +22,7 @@ from ninja.security import django_auth
 from pydantic import WithJsonSchema
 
 from majlis.core import audit
-from majlis.core.api_support import ApiError, Error, not_found
+from majlis.core.api_support import MAX_PAGE, ApiError, Error, ObjectId, not_found
 from majlis.core.countries import country_name
 from majlis.core.permissions import is_organiser
 from majlis.events.models import Event
@@ -171,7 +171,9 @@ class StatisticsOut(Schema):
 
 class BulkIn(Schema):
     action: BulkAction
-    applications: list[int] = Field(description="Application ids of this event.", min_length=1, max_length=MAX_BULK)
+    applications: list[ObjectId] = Field(
+        description="Application ids of this event.", min_length=1, max_length=MAX_BULK
+    )
     reason: str = Field("", max_length=2000, description="Required to reject or withdraw; mailed to the person.")
 
 
@@ -288,12 +290,12 @@ def participant_list(
     slug: str,
     status: list[ApplicationStatus] | None = Query(None, description="One or more statuses."),  # noqa: B008
     category: str | None = Query(None, description="A category code of the event, e.g. media."),  # noqa: B008
-    delegation: int | None = Query(None, description="A delegation id."),  # noqa: B008
+    delegation: ObjectId | None = Query(None, description="A delegation id."),  # noqa: B008
     nationality: str | None = Query(None, pattern=r"^[A-Za-z]{2}$", description="ISO country code."),  # noqa: B008
     mode: ParticipationMode | None = Query(None, description="in_person or online."),  # noqa: B008
-    session: int | None = Query(None, description="Only those who asked for a seat in this session (its id)."),  # noqa: B008
+    session: ObjectId | None = Query(None, description="Only those who asked for a seat in this session (its id)."),  # noqa: B008
     q: str = Query("", max_length=200, description="Words to find in names (any script), organisation, e-mail."),  # noqa: B008
-    page: int = Query(1, ge=1),  # noqa: B008
+    page: int = Query(1, ge=1, le=MAX_PAGE),  # noqa: B008
     page_size: int = Query(50, ge=1, le=MAX_PAGE_SIZE),  # noqa: B008
 ) -> dict[str, Any]:
     """Applications of the event sorted by family name, filtered and searched as on the organisers' page.
@@ -338,7 +340,7 @@ def participant_list(
     auth=django_auth,
     summary="Get one participant's application",
 )
-def participant_detail(request: HttpRequest, slug: str, application_id: int) -> dict[str, Any]:
+def participant_detail(request: HttpRequest, slug: str, application_id: ObjectId) -> dict[str, Any]:
     """Everything the organisers' page shows about one application, except the passport number.
 
     Access: organisers of the event (and superusers); 401 without a session, 403 for anyone else.

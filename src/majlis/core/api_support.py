@@ -7,8 +7,15 @@
   under ``translation.override``, so translated model fields and reversed site URLs come out in
   that language; every response carries ``Content-Language``;
 * turns every failure into ``{"detail": "...", "code": "..."}``: 400 for bad query parameters
-  (an unsupported ``lang`` included), 404, 405 and 500, also for unknown paths under the API;
-* documents ``lang``/``Accept-Language`` and ``Content-Language`` on every operation;
+  (an unsupported or empty ``lang`` included), 404, 405 and 500, also for unknown paths under the
+  API and for writes to the index, the schema and the docs page (no HTML CSRF page);
+* documents ``lang``/``Accept-Language``, ``Content-Language`` and the 400/405/500 errors on every
+  operation;
+* offers the shared parameter types: ``ObjectId`` (a positive 32-bit id), ``IsoDate`` (only
+  ``YYYY-MM-DD``, never a Unix time) and ``Pagination`` (``page`` at most ``MAX_PAGE``).
+
+NUL characters never reach an operation: ``majlis.core.hygiene.InputHygieneMiddleware`` answers
+them with this module's error shape.
 * serves Swagger UI from ninja's bundled assets with a static start-up script, so the docs page
   needs no CDN and keeps to the site's Content Security Policy (no inline scripts or styles).
 """
@@ -16,9 +23,11 @@
 from __future__ import annotations
 
 import logging
+import re
 from collections.abc import Callable
+from datetime import date
 from functools import wraps
-from typing import Any
+from typing import Annotated, Any
 
 from django.conf import settings
 from django.http import Http404, HttpRequest, HttpResponse, HttpResponseBase
@@ -27,9 +36,12 @@ from django.urls import URLPattern, URLResolver, re_path, reverse
 from django.utils import translation
 from django.utils.cache import patch_vary_headers
 from django.utils.translation.trans_real import parse_accept_lang_header
-from ninja import NinjaAPI, Schema
+from ninja import Field, NinjaAPI, Schema
+from ninja.conf import settings as ninja_settings
 from ninja.errors import HttpError, ValidationError
 from ninja.openapi.docs import DocsBase
+from ninja.pagination import PageNumberPagination
+from pydantic import BeforeValidator, WithJsonSchema
 
 logger = logging.getLogger("django.request")
 
@@ -80,6 +92,45 @@ def error_body(detail: str, code: str, errors: list[dict[str, Any]] | None = Non
     return body
 
 
+# --- Shared parameter types -------------------------------------------------------------------
+
+# Ids are positive 32-bit integers in every table; a larger number names nothing (and some database
+# drivers cannot even bind it), so it is a 400 like any other invalid parameter.
+MAX_ID = 2_147_483_647
+# A page number beyond this would skip more rows than any list holds (and overflow an SQL OFFSET).
+MAX_PAGE = 1_000_000
+
+ObjectId = Annotated[int, Field(ge=1, le=MAX_ID)]
+
+
+def _iso_date_only(value: Any) -> Any:
+    """Pydantic reads ``0`` or ``1700000000`` as a Unix time; a day in the API is always ``YYYY-MM-DD``."""
+    if isinstance(value, date):
+        return value
+    if not isinstance(value, str) or not ISO_DATE.fullmatch(value):
+        raise ValueError("Give the day as YYYY-MM-DD, e.g. 2022-03-03")
+    return value
+
+
+ISO_DATE = re.compile(r"\d{4}-\d{2}-\d{2}")
+IsoDate = Annotated[
+    date, BeforeValidator(_iso_date_only), WithJsonSchema({"type": "string", "format": "date", "example": "2022-03-03"})
+]
+
+
+class Pagination(PageNumberPagination):
+    """Ninja's page-number pagination with an upper bound on ``page`` (a huge one was a 500)."""
+
+    class Input(Schema):
+        page: int = Field(1, ge=1, le=MAX_PAGE, description="The page, from 1.")
+        page_size: int | None = Field(
+            None,
+            ge=1,
+            le=MAX_ID,
+            description=f"Items per page; more than {ninja_settings.PAGINATION_MAX_PER_PAGE_SIZE} are capped.",
+        )
+
+
 # --- Language selection -----------------------------------------------------------------------
 
 
@@ -110,9 +161,9 @@ def language_from_accept_header(header: str) -> str | None:
 
 
 def select_language(request: HttpRequest) -> str:
-    """``?lang=`` (raises ``UnsupportedLanguage`` when unknown), else ``Accept-Language``, else English."""
-    requested = request.GET.get(LANGUAGE_PARAMETER, "").strip()
-    if requested:
+    """``?lang=`` (raises ``UnsupportedLanguage`` when unknown or empty), else ``Accept-Language``, else English."""
+    if LANGUAGE_PARAMETER in request.GET:
+        requested = request.GET.get(LANGUAGE_PARAMETER, "").strip()
         code = requested.lower()
         if code not in supported_languages():
             raise UnsupportedLanguage(requested[:20])
@@ -218,22 +269,35 @@ def _json_error(status: int, detail: str, code: str) -> HttpResponse:
     )
 
 
+def _method_not_allowed(request: HttpRequest, allowed: str) -> HttpResponse:
+    allowed_list = ", ".join(sorted(m.strip() for m in allowed.split(",") if m.strip()))
+    response = _json_error(
+        405,
+        f"The method {request.method} is not allowed here. Allowed: {allowed_list}.",
+        "method_not_allowed",
+    )
+    response["Allow"] = allowed
+    return response
+
+
 def _json_method_not_allowed(view: Callable[..., HttpResponseBase]) -> Callable[..., HttpResponseBase]:
-    """Ninja answers a wrong method with plain text; make it the API's JSON error."""
+    """Ninja answers a wrong method with plain text; make it the API's JSON error.
+
+    ``HEAD`` is answered like ``GET`` (without the body) where ``GET`` is allowed, as Django does
+    for its own views.
+    """
 
     @wraps(view)
     def wrapper(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponseBase:
         response = view(request, *args, **kwargs)
+        if response.status_code == 405 and request.method == "HEAD" and "GET" in response.get("Allow", ""):
+            request.method = "GET"
+            try:
+                response = view(request, *args, **kwargs)
+            finally:
+                request.method = "HEAD"
         if response.status_code == 405 and not response.get("Content-Type", "").startswith("application/json"):
-            allowed = response.get("Allow", "")
-            allowed_list = ", ".join(sorted(m.strip() for m in allowed.split(",") if m.strip()))
-            replacement = _json_error(
-                405,
-                f"The method {request.method} is not allowed here. Allowed: {allowed_list}.",
-                "method_not_allowed",
-            )
-            replacement["Allow"] = allowed
-            return replacement
+            return _method_not_allowed(request, response.get("Allow", ""))
         return response
 
     # Ninja operations are CSRF-exempt at the Django level; keep whatever the wrapped view says.
@@ -241,8 +305,29 @@ def _json_method_not_allowed(view: Callable[..., HttpResponseBase]) -> Callable[
     return wrapper
 
 
+def _read_only(view: Callable[..., HttpResponseBase]) -> Callable[..., HttpResponseBase]:
+    """For the index, the schema and the docs page: GET and HEAD only, else the JSON 405.
+
+    CSRF-exempt at the Django level, so that a POST is told 405 in JSON rather than getting
+    Django's HTML "CSRF verification failed" page; the views change nothing.
+    """
+
+    @wraps(view)
+    def wrapper(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponseBase:
+        if request.method not in {"GET", "HEAD"}:
+            return _method_not_allowed(request, "GET, HEAD")
+        return view(request, *args, **kwargs)
+
+    wrapper.csrf_exempt = True  # type: ignore[attr-defined]
+    return wrapper
+
+
 def unknown_api_path(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
     return _json_error(404, f"There is no API endpoint at {request.path}. See the docs for the list.", "not_found")
+
+
+# Whatever the method: a 404 in JSON, not Django's HTML page for a missing CSRF token.
+unknown_api_path.csrf_exempt = True  # type: ignore[attr-defined]
 
 
 def api_index(request: HttpRequest, api: NinjaAPI, **kwargs: Any) -> HttpResponse:
@@ -307,6 +392,11 @@ LANGUAGE_PARAMETERS = [
         "schema": {"type": "string"},
     },
 ]
+DECLARED_ERRORS = {
+    400: "Invalid parameters or data: an unsupported or empty ?lang, a value out of range, a NUL character.",
+    405: "The method is not allowed on this path; the Allow header lists those that are.",
+    500: "Internal server error.",
+}
 CONTENT_LANGUAGE_HEADER = {
     "Content-Language": {"description": "The language of the response.", "schema": {"type": "string"}}
 }
@@ -327,9 +417,12 @@ fields fall back to English. The response names its language in `Content-Languag
 
 **Errors.** Always JSON: `{"detail": "...", "code": "..."}`, with `errors` listing the invalid
 parameters or fields on a 400. Codes: `invalid_parameters`, `invalid_data`, `unsupported_language`,
-`unauthenticated` (401), `forbidden` (403), `not_found`, `method_not_allowed`, `server_error`.
+`unauthenticated` (401), `forbidden` (403), `not_found`, `method_not_allowed` (405, with `Allow`),
+`server_error`. A NUL character (U+0000) anywhere in a request (path, query, headers, body) is a 400;
+bidirectional and other invisible format controls (U+202E…) are removed from text before it is used.
 
-**Pagination.** Lists take `?page=` (from 1) and `?page_size=` and answer `{"items": [...], "count": n}`.
+**Pagination.** Lists take `?page=` (from 1 to 1000000) and `?page_size=` and answer
+`{"items": [...], "count": n}`. Ids are positive 32-bit integers; days are `YYYY-MM-DD`.
 """
 
 
@@ -354,6 +447,15 @@ class MajlisAPI(NinjaAPI):
                 operation.setdefault("parameters", []).extend(
                     p for p in LANGUAGE_PARAMETERS if (p["in"], p["name"]) not in names
                 )
+                # Every operation can refuse its parameters (400) and a wrong method (405).
+                for status, description in DECLARED_ERRORS.items():
+                    operation["responses"].setdefault(
+                        status,
+                        {
+                            "description": description,
+                            "content": {"application/json": {"schema": {"$ref": "#/components/schemas/Error"}}},
+                        },
+                    )
                 for response in operation["responses"].values():
                     response.setdefault("headers", {}).update(CONTENT_LANGUAGE_HEADER)
         return schema
@@ -363,7 +465,11 @@ class MajlisAPI(NinjaAPI):
         for pattern in super()._get_urls():
             if isinstance(pattern, URLPattern):
                 if pattern.name == "api-root":
-                    pattern = URLPattern(pattern.pattern, _bind(api_index, self), pattern.default_args, pattern.name)
+                    view = _read_only(_bind(api_index, self))
+                    pattern = URLPattern(pattern.pattern, view, pattern.default_args, pattern.name)
+                elif pattern.name in {"openapi-json", "openapi-view"}:
+                    view = _read_only(pattern.callback)
+                    pattern = URLPattern(pattern.pattern, view, pattern.default_args, pattern.name)
                 else:
                     pattern = URLPattern(
                         pattern.pattern,

@@ -13,9 +13,9 @@ from django.db.models.functions import Coalesce, NullIf
 from django.http import Http404, HttpRequest
 from django.utils import translation
 from ninja import Query, Router
-from ninja.pagination import PageNumberPagination, paginate
+from ninja.pagination import paginate
 
-from majlis.core.api_support import Error, not_found
+from majlis.core.api_support import Error, ObjectId, Pagination, not_found
 from majlis.core.permissions import is_organiser, organised_event_ids
 
 from .models import Document, DocumentFile, Event, EventOrganisation, NewsItem, Organisation
@@ -86,7 +86,7 @@ def _event(request: HttpRequest, slug: str) -> Event:
     tags=["events"],
     summary="List events",
 )
-@paginate(PageNumberPagination)
+@paginate(Pagination)
 def list_events(request: HttpRequest) -> QuerySet[Event]:
     """Events on this platform, the latest first.
 
@@ -159,7 +159,7 @@ def event_documents(
     tags=["events", "news"],
     summary="List an event's news",
 )
-@paginate(PageNumberPagination)
+@paginate(Pagination)
 def event_news(request: HttpRequest, slug: str) -> QuerySet[NewsItem]:
     """News and press releases of an event, newest first (without their bodies).
 
@@ -198,7 +198,7 @@ def event_news_detail(request: HttpRequest, slug: str, news_slug: str) -> NewsIt
     tags=["organisations"],
     summary="List organisations",
 )
-@paginate(PageNumberPagination)
+@paginate(Pagination)
 def list_organisations(
     request: HttpRequest,
     kind: OrganisationKind | None = Query(None, description="Only organisations of this kind."),  # noqa: B008
@@ -229,7 +229,7 @@ def list_organisations(
     tags=["organisations"],
     summary="Get an organisation",
 )
-def organisation_detail(request: HttpRequest, organisation_id: int) -> Organisation:
+def organisation_detail(request: HttpRequest, organisation_id: ObjectId) -> Organisation:
     """One organisation with the events it takes part in and its role in each.
 
     Access: public — no sign-in needed. An organisation is found only through events the caller

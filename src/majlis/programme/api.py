@@ -23,7 +23,7 @@ from ninja import Field, Query, Router, Schema, Status
 from ninja.security import django_auth
 from pydantic import WithJsonSchema
 
-from majlis.core.api_support import ApiError, Error, not_found
+from majlis.core.api_support import MAX_ID, ApiError, Error, IsoDate, ObjectId, not_found
 from majlis.events.models import Event, Organisation
 from majlis.events.queries import get_visible_event
 
@@ -178,10 +178,10 @@ class SessionIn(Schema):
     kind: SessionKindCode
     starts_at: datetime = Field(description="Without an offset: in the event's time zone.")
     ends_at: datetime
-    room: int | None = Field(None, description="A room id of the event's venue.")
+    room: ObjectId | None = Field(None, description="A room id of the event's venue.")
     track: str | None = Field(None, description="A track slug of the event.")
-    organisers: list[int] = Field(default_factory=list, description="Organisation ids.")
-    capacity: int | None = Field(None, ge=0)
+    organisers: list[ObjectId] = Field(default_factory=list, description="Organisation ids.")
+    capacity: int | None = Field(None, ge=0, le=MAX_ID)
     access: SessionAccess = Session.Access.OPEN
     restricted_to: list[str] = Field(default_factory=list)
     floor_languages: list[str] = Field(default_factory=list)
@@ -199,10 +199,10 @@ class SessionPatch(Schema):
     kind: SessionKindCode | None = None
     starts_at: datetime | None = None
     ends_at: datetime | None = None
-    room: int | None = None
+    room: ObjectId | None = None
     track: str | None = None
-    organisers: list[int] | None = None
-    capacity: int | None = Field(None, ge=0)
+    organisers: list[ObjectId] | None = None
+    capacity: int | None = Field(None, ge=0, le=MAX_ID)
     access: SessionAccess | None = None
     restricted_to: list[str] | None = None
     floor_languages: list[str] | None = None
@@ -225,7 +225,7 @@ class SpeakerIn(Schema):
 
 
 class PositionIn(Schema):
-    position: int | None = Field(description="1 = speaks first; null gives the protocol place back.", ge=1)
+    position: int | None = Field(description="1 = speaks first; null gives the protocol place back.", ge=1, le=32767)
     reason: str = Field("", max_length=300, description="Required when setting a position.")
 
 
@@ -387,10 +387,10 @@ class _Reader:
 def programme_sessions(
     request: HttpRequest,
     slug: str,
-    day: date | None = Query(None, description="Only sessions starting on this day (event's time zone)."),  # noqa: B008
+    day: IsoDate | None = Query(None, description="Only sessions starting on this day (event's time zone)."),  # noqa: B008
     track: str | None = Query(None, description="Only sessions of this track (its slug)."),  # noqa: B008
     kind: SessionKindCode | None = Query(None, description="Only sessions of this kind."),  # noqa: B008
-    room: int | None = Query(None, description="Only sessions in this room (its id)."),  # noqa: B008
+    room: ObjectId | None = Query(None, description="Only sessions in this room (its id)."),  # noqa: B008
     language: str | None = Query(  # noqa: B008
         None, pattern=r"^[a-z]{2}$", description="Only sessions held in, or interpreted into, this language."
     ),
@@ -804,7 +804,7 @@ def _appearance(session: Session, speaker_id: int) -> SessionSpeaker:
     auth=django_auth,
     summary="Remove a speaker from a session",
 )
-def draft_speaker_remove(request: HttpRequest, slug: str, guid: UUID, speaker_id: int) -> Status[None]:
+def draft_speaker_remove(request: HttpRequest, slug: str, guid: UUID, speaker_id: ObjectId) -> Status[None]:
     """Access: as for changing a session."""
     event, editor = _editable_event(request, slug)
     session = _draft_session(event, guid, editor)
@@ -819,7 +819,7 @@ def draft_speaker_remove(request: HttpRequest, slug: str, guid: UUID, speaker_id
     summary="Place a speaker by hand, or back in protocol order",
 )
 def draft_speaker_position(
-    request: HttpRequest, slug: str, guid: UUID, speaker_id: int, payload: PositionIn
+    request: HttpRequest, slug: str, guid: UUID, speaker_id: ObjectId, payload: PositionIn
 ) -> list[dict[str, Any]]:
     """Sets the speaker's place (1 = first) with the reason, recorded with who and when; ``null`` restores
     the protocol place. Answers the session's speakers in the new order. Access: as for changing a session.
