@@ -1,6 +1,8 @@
 """One-time e-mail log-in links for participants and focal points.
 
-A link is valid for 20 minutes and works once. Only the SHA-256 of its token is stored, so a copy
+A link is valid for 20 minutes and works once; the link in an invitation (``purpose="invitation"``:
+a focal point's or a member's) lasts ``MAJLIS_INVITATION_LINK_HOURS`` (72 hours by default) so that
+people in other time zones can still use it, and works once too. Only the SHA-256 of its token is stored, so a copy
 of the database logs nobody in. Requests are rate-limited per address (3 per 15 minutes, counted
 in ``LoginLink`` rows) and per IP address (20 per hour, counted in the cache), and the request form
 answers the same whether or not the address is registered.
@@ -34,6 +36,7 @@ from majlis.core.permissions import ORGANISER_ROLES
 from .models import LoginLink
 
 LINK_LIFETIME = timedelta(minutes=20)
+DEFAULT_INVITATION_LINK_HOURS = 72
 EMAIL_LIMIT = 3
 EMAIL_WINDOW = timedelta(minutes=15)
 IP_LIMIT = 20
@@ -62,8 +65,30 @@ def safe_next_url(next_url: str, request: HttpRequest | None = None) -> str:
     return ""
 
 
-def issue_login_link(user: Any, *, next_url: str = "", request: HttpRequest | None = None) -> str:
+def invitation_link_lifetime() -> timedelta:
+    """How long an invitation link lasts: ``MAJLIS_INVITATION_LINK_HOURS`` (72 hours by default)."""
+    hours = getattr(settings, "MAJLIS_INVITATION_LINK_HOURS", DEFAULT_INVITATION_LINK_HOURS)
+    return timedelta(hours=max(int(hours), 1))
+
+
+def link_lifetime(purpose: str) -> timedelta:
+    return invitation_link_lifetime() if purpose == LoginLink.Purpose.INVITATION else LINK_LIFETIME
+
+
+def revoke_invitation_links(user: Any) -> int:
+    """Make the user's unused invitation links unusable (a newer invitation replaces them)."""
+    now = timezone.now()
+    return LoginLink.objects.filter(
+        user=user, purpose=LoginLink.Purpose.INVITATION, used_at__isnull=True, expires_at__gt=now
+    ).update(expires_at=now)
+
+
+def issue_login_link(
+    user: Any, *, next_url: str = "", request: HttpRequest | None = None, purpose: str = LoginLink.Purpose.LOGIN
+) -> str:
     """Create a link for ``user`` and return its absolute path (``/en/account/login/link/<token>/``).
+
+    ``purpose="invitation"`` makes the long-lived kind, for invitation e-mails only.
 
     The path is in the active language; callers mailing it wrap this in ``translation.override``
     and make it absolute with ``request.build_absolute_uri``. No rate limit here: invitations sent by
@@ -71,10 +96,13 @@ def issue_login_link(user: Any, *, next_url: str = "", request: HttpRequest | No
     """
     token = secrets.token_urlsafe(32)
     now = timezone.now()
+    if purpose not in LoginLink.Purpose.values:
+        raise ValueError(f"Unknown log-in link purpose {purpose!r}")
     LoginLink.objects.create(
         user=user,
+        purpose=purpose,
         token_hash=hash_token(token),
-        expires_at=now + LINK_LIFETIME,
+        expires_at=now + link_lifetime(purpose),
         requested_from=audit.client_ip(request),
     )
     path = reverse("login-link:confirm", kwargs={"token": token})
