@@ -58,6 +58,8 @@ FORMATS = {
 }
 # A cell starting with one of these is run as a formula by spreadsheet programs; "+" is allowed in the phone.
 FORMULA_STARTS = ("=", "@", "\t", "\r", "+", "-")
+# Files that are certainly not spreadsheets: PDF, PNG, JPEG, GIF, gzip, 7-Zip, RAR.
+BINARY_STARTS = (b"%PDF", b"\x89PNG", b"\xff\xd8\xff", b"GIF8", b"\x1f\x8b", b"7z\xbc\xaf", b"Rar!")
 DATE_FORMATS = ("%Y-%m-%d", "%d.%m.%Y", "%d/%m/%Y")
 DATETIME_FORMATS = ("%Y-%m-%d %H:%M", "%Y-%m-%dT%H:%M", "%Y-%m-%d %H:%M:%S", "%d.%m.%Y %H:%M", "%d/%m/%Y %H:%M")
 
@@ -333,7 +335,16 @@ def read_rows(upload: Any) -> list[list[Any]]:
         raise FileProblem(_("The file is too large: at most 2 MB."), code="too_big")
     if not data.strip():
         raise FileProblem(_("The file is empty."), code="empty")
-    reader = _read_xlsx(data) if data.startswith(b"PK\x03\x04") else _read_csv(data)
+    name = (getattr(upload, "name", "") or "").lower()
+    if name.endswith(".xls") or data.startswith(b"\xd0\xcf\x11\xe0"):
+        raise FileProblem(
+            _("This is a file of the old Excel format (XLS): save it as XLSX or as CSV UTF-8 and upload it again."),
+            code="old_excel",
+        )
+    is_zip = data.startswith(b"PK\x03\x04")
+    if data.startswith(BINARY_STARTS) or (name.endswith(".xlsx") and not is_zip):
+        raise FileProblem(_("This file is not a CSV or XLSX spreadsheet."), code="not_spreadsheet")
+    reader = _read_xlsx(data) if is_zip else _read_csv(data)
     rows: list[list[Any]] = []
     for row in reader:
         if len(rows) > MAX_ROWS + 2:
