@@ -4,6 +4,8 @@
   ``accreditation.view_passport_number`` permission (or is a superuser) *and* ticked "include
   passport data" for this export; otherwise the columns are absent, not empty.
 * Gender is never exported: it is used only for aggregate figures.
+* The security-vetting status and note are in an export only for organisers and vetting officers
+  (``services_delegation_tools.may_view_vetting``); focal points have no export.
 * Every cell goes through ``majlis.core.spreadsheets.safe_cell`` (formula injection).
 * Every export writes one audit entry, ``accreditation.exported``, with the format, the filters,
   the number of rows and whether passport data was included.
