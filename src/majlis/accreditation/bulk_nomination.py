@@ -451,6 +451,8 @@ def row_data(
         data["honorific"] = _lookup(data["honorific"], _honorifics())
     data["gender"] = _lookup(data["gender"], _genders()) if data.get("gender") else Application.Gender.UNDISCLOSED
     data["mode"] = _lookup(data["mode"], _modes()) if data.get("mode") else Mode.IN_PERSON
+    if not data.get("organisation_name"):
+        data["organisation_name"] = str(delegation.organisation)
     if data.get("language"):
         data["language"] = _lookup(data["language"], _languages())
     else:
@@ -467,14 +469,14 @@ def _column_label(cols_by_name: dict[str, Column], name: str) -> str:
     return column.label() if column is not None else ""
 
 
-def _form_errors(form: MemberForm, cols_by_name: dict[str, Column], row: int) -> list[RowError]:
+def _form_errors(form: MemberForm, cols_by_name: dict[str, Column], row: int) -> list[tuple[str, RowError]]:
     errors = []
     for name, messages in form.errors.items():
         label = _column_label(cols_by_name, name) if name != "__all__" else ""
         if name == "category" and label == "":
             label = _("Category")
         for message in messages:
-            errors.append(RowError(row, label, message))
+            errors.append((name, RowError(row, label, message)))
     return errors
 
 
@@ -547,12 +549,16 @@ def import_members(event: Any, delegation: Delegation, upload: Any, *, actor: An
     with transaction.atomic():
         for number, cells in records:
             data, problems = row_data(cells, categories=categories, delegation=delegation)
-            if problems:
-                outcome.errors += [RowError(number, _column_label(cols_by_name, n), m) for n, m in problems]
-                continue
+            outcome.errors += [RowError(number, _column_label(cols_by_name, n), m) for n, m in problems]
             form = MemberForm(data, {}, event=event, delegation=delegation)
             if not form.is_valid():
-                outcome.errors += _form_errors(form, cols_by_name, number)
+                # The other cells of the row are checked too, so that one upload shows every error.
+                refused = {name for name, _message in problems}
+                outcome.errors += [
+                    error for name, error in _form_errors(form, cols_by_name, number) if name not in refused
+                ]
+                continue
+            if problems:
                 continue
             try:
                 with transaction.atomic():
