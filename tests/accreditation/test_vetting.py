@@ -186,3 +186,16 @@ def test_approving_a_refused_member_on_the_delegation_page_is_blocked(
     assert "security services refused Nurlan Tokayev" in response.content.decode()
     member.refresh_from_db()
     assert member.status == S.SUBMITTED
+
+
+def test_bulk_approval_warns_about_members_without_clearance(client, organiser, event, member):
+    from django.urls import reverse
+    from django.utils import translation
+
+    with translation.override("en"):
+        bulk = reverse("events:accreditation-manage:bulk", kwargs={"event": event.slug})
+    client.force_login(organiser)
+    response = client.post(bulk, {"applications": [member.pk], "action": "approve", "reason": "", "query": ""})
+    member.refresh_from_db()
+    assert member.status == S.APPROVED
+    assert "1 approved delegation member has no security clearance yet." in response.content.decode()

@@ -184,6 +184,15 @@ def check_vetting_allows_approval(application: Application) -> None:
         )
 
 
+def uncleared_count(applications: Any) -> int:
+    """How many of these approved delegation members the security services have not cleared."""
+    return sum(
+        1
+        for a in applications
+        if a.delegation_id and a.status == Application.Status.APPROVED and vetting_status(a) != Vetting.Status.CLEARED
+    )
+
+
 def approval_warning(application: Application) -> str:
     """What to tell an organiser who approves a member who is not cleared (empty when cleared)."""
     status = vetting_status(application)

@@ -28,7 +28,7 @@ from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
+from django.utils.translation import gettext_lazy, ngettext
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
@@ -266,9 +266,15 @@ def _bulk_page(request: HttpRequest, event: Event, delegation: Delegation, *, or
                 form.add_error("file", problem)
             else:
                 if outcome.ok:
+                    count = len(outcome.imported)
                     messages.success(
                         request,
-                        _("%(count)d members were added to the delegation.") % {"count": len(outcome.imported)},
+                        ngettext(
+                            "%(count)d member was added to the delegation.",
+                            "%(count)d members were added to the delegation.",
+                            count,
+                        )
+                        % {"count": count},
                     )
                     if organiser:
                         return redirect("events:delegations:detail", event=event.slug, pk=delegation.pk)
