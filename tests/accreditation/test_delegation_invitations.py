@@ -156,3 +156,16 @@ def test_resend_member_invitation_refused_when_not_invited(organiser_client, eve
 
 def test_resend_needs_post(organiser_client, event, delegation):
     assert organiser_client.get(url("resend", event, pk=delegation.pk)).status_code == 405
+
+
+def test_a_replaced_invitation_link_says_so(event, organiser, mailbox, organiser_client, client):
+    delegation = invite(event, organiser, mailbox)
+    first = token_of(mailbox.outbox[0])
+    with mailbox.commit():
+        organiser_client.post(url("resend", event, pk=delegation.pk))
+    client.logout()
+    with translation.override("en"):
+        confirm = reverse("login-link:confirm", kwargs={"token": first})
+    response = client.get(confirm)
+    assert response.status_code == 410
+    assert "has been replaced by a newer invitation" in response.content.decode()
