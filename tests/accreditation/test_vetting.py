@@ -199,3 +199,13 @@ def test_bulk_approval_warns_about_members_without_clearance(client, organiser, 
     member.refresh_from_db()
     assert member.status == S.APPROVED
     assert "1 approved delegation member has no security clearance yet." in response.content.decode()
+
+
+def test_purging_personal_data_removes_the_vetting(officer, member):
+    from django.utils import timezone
+
+    from majlis.accreditation import personal_data
+
+    tools.set_vetting_status(member, status="refused", note=SECRET_NOTE, actor=officer)
+    personal_data.purge_application(member, now=timezone.now(), reason="retention period over")
+    assert not Vetting.objects.filter(application=member).exists()
