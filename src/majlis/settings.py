@@ -263,6 +263,10 @@ SERVER_EMAIL = DEFAULT_FROM_EMAIL
 TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}
 MAJLIS_INLINE_WORKER = env_bool("MAJLIS_INLINE_WORKER", not PRODUCTION)
 
+# Invitation e-mails (focal points, members completing their own data) carry a single-use link that
+# lasts this many hours, so that people in other time zones can use it; log-in links keep 20 minutes.
+MAJLIS_INVITATION_LINK_HOURS = max(int(os.environ.get("MAJLIS_INVITATION_LINK_HOURS", "72")), 1)
+
 # Staff must confirm a TOTP code to reach the back office in production.
 MAJLIS_REQUIRE_STAFF_2FA = env_bool("MAJLIS_REQUIRE_STAFF_2FA", PRODUCTION)
 OTP_TOTP_ISSUER = "Majlis"

@@ -4,6 +4,8 @@
   ``accreditation.view_passport_number`` permission (or is a superuser) *and* ticked "include
   passport data" for this export; otherwise the columns are absent, not empty.
 * Gender is never exported: it is used only for aggregate figures.
+* The security-vetting status and note are in an export only for organisers and vetting officers
+  (``services_delegation_tools.may_view_vetting``); focal points have no export.
 * Every cell goes through ``majlis.core.spreadsheets.safe_cell`` (formula injection).
 * Every export writes one audit entry, ``accreditation.exported``, with the format, the filters,
   the number of rows and whether passport data was included.
@@ -28,7 +30,7 @@ from majlis.core.countries import country_name
 from majlis.core.spreadsheets import safe_row
 from majlis.events.models import Event
 
-from .models import Application
+from .models import Application, Vetting
 from .queries import ParticipantFilter, participants
 
 PASSPORT_PERMISSION = "accreditation.view_passport_number"
@@ -59,7 +61,12 @@ def _sessions(application: Application) -> str:
     return "; ".join(f"{seat.session.title} ({seat.get_status_display()})" for seat in application.seats.all())
 
 
-def columns(event: Event, *, include_passport: bool) -> list[Column]:
+def _vetting(application: Application) -> str:
+    vetting = getattr(application, "vetting", None)
+    return vetting.get_status_display() if vetting is not None else Vetting.Status.NOT_VETTED.label
+
+
+def columns(event: Event, *, include_passport: bool, include_vetting: bool = False) -> list[Column]:
     result = [
         Column(lambda: _("Application number"), lambda a: a.pk),
         Column(lambda: _("Status"), lambda a: a.get_status_display()),
@@ -92,6 +99,11 @@ def columns(event: Event, *, include_passport: bool) -> list[Column]:
         Column(lambda: _("Decided"), lambda a: _local(a.decided_at, event)),
         Column(lambda: _("Reason for the decision"), lambda a: a.decision_reason),
     ]
+    if include_vetting:  # organisers and vetting officers only (``services_delegation_tools.may_view_vetting``)
+        result += [
+            Column(lambda: _("Security vetting"), lambda a: _vetting(a) if a.delegation_id else ""),
+            Column(lambda: _("Vetting note"), lambda a: getattr(getattr(a, "vetting", None), "note", "")),
+        ]
     if include_passport:
         result += [
             Column(lambda: _("Passport number"), lambda a: crypto.decrypt(a.passport_number_encrypted)),
@@ -165,7 +177,9 @@ def export(
         raise ValueError(f"Unknown export format {fmt!r}.")
     if include_passport and not may_see_passports(actor):
         raise PermissionDenied
-    cols = columns(event, include_passport=include_passport)
+    from .services_delegation_tools import may_view_vetting
+
+    cols = columns(event, include_passport=include_passport, include_vetting=may_view_vetting(actor, event))
     table = list(rows(participants(event, filters), cols))
     count = len(table) - 1
     stamp = timezone.localtime(timezone.now(), event.tz).strftime("%Y%m%d-%H%M")

@@ -1,7 +1,9 @@
 """One-time e-mail log-in links for participants and focal points.
 
-A link is valid for 20 minutes and works once. Only the SHA-256 of its token is stored, so a copy
-of the database logs nobody in.
+A link is valid for 20 minutes and works once; the link in an invitation (``purpose="invitation"``:
+a focal point's or a member's) lasts ``MAJLIS_INVITATION_LINK_HOURS`` (72 hours by default) so that
+people in other time zones can still use it, and works once too. Only the SHA-256 of its token is
+stored, so a copy of the database logs nobody in.
 
 The main defence of the public request form is its limit per client address (20 requests per hour,
 counted in the shared cache so that every worker process sees the same count; the address is the
@@ -41,6 +43,7 @@ from majlis.core.throttle import Throttle, address_bucket
 from .models import LoginLink
 
 LINK_LIFETIME = timedelta(minutes=20)
+DEFAULT_INVITATION_LINK_HOURS = 72
 EMAIL_LIMIT = 3
 EMAIL_WINDOW = timedelta(minutes=15)
 IP_LIMIT = 20
@@ -70,10 +73,35 @@ def safe_next_url(next_url: str, request: HttpRequest | None = None) -> str:
     return ""
 
 
+def invitation_link_lifetime() -> timedelta:
+    """How long an invitation link lasts: ``MAJLIS_INVITATION_LINK_HOURS`` (72 hours by default)."""
+    hours = getattr(settings, "MAJLIS_INVITATION_LINK_HOURS", DEFAULT_INVITATION_LINK_HOURS)
+    return timedelta(hours=max(int(hours), 1))
+
+
+def link_lifetime(purpose: str) -> timedelta:
+    return invitation_link_lifetime() if purpose == LoginLink.Purpose.INVITATION else LINK_LIFETIME
+
+
+def revoke_invitation_links(user: Any) -> int:
+    """Make the user's unused invitation links unusable (a newer invitation replaces them)."""
+    now = timezone.now()
+    return LoginLink.objects.filter(
+        user=user, purpose=LoginLink.Purpose.INVITATION, used_at__isnull=True, expires_at__gt=now
+    ).update(expires_at=now)
+
+
 def issue_login_link(
-    user: Any, *, next_url: str = "", request: HttpRequest | None = None, client: str | None = None
+    user: Any,
+    *,
+    next_url: str = "",
+    request: HttpRequest | None = None,
+    client: str | None = None,
+    purpose: str = LoginLink.Purpose.LOGIN,
 ) -> str:
     """Create a link for ``user`` and return its absolute path (``/en/account/login/link/<token>/``).
+
+    ``purpose="invitation"`` makes the long-lived kind, for invitation e-mails only.
 
     The path is in the active language; callers mailing it wrap this in ``translation.override``
     and make it absolute with ``request.build_absolute_uri``. No rate limit here: invitations sent by
@@ -81,10 +109,13 @@ def issue_login_link(
     """
     token = secrets.token_urlsafe(32)
     now = timezone.now()
+    if purpose not in LoginLink.Purpose.values:
+        raise ValueError(f"Unknown log-in link purpose {purpose!r}")
     LoginLink.objects.create(
         user=user,
+        purpose=purpose,
         token_hash=hash_token(token),
-        expires_at=now + LINK_LIFETIME,
+        expires_at=now + link_lifetime(purpose),
         requested_from=audit.client_ip(request) if request is not None else client,
     )
     path = reverse("login-link:confirm", kwargs={"token": token})
@@ -209,7 +240,9 @@ def send_login_link(email: str, *, page_language: str, next_url: str, base_url: 
     with transaction.atomic():
         # Lock the account row so that parallel requests cannot exceed the per-address limit.
         get_user_model().objects.select_for_update().filter(pk=user.pk).first()
-        if LoginLink.objects.filter(user=user, created_at__gte=since).count() >= EMAIL_LIMIT:
+        # Only links people asked for count: invitations the organisers send do not use up the limit.
+        recent = LoginLink.objects.filter(user=user, created_at__gte=since, purpose=LoginLink.Purpose.LOGIN)
+        if recent.count() >= EMAIL_LIMIT:
             audit.record(
                 "account.login_link_refused", obj=user, client=client or None, reason="too many links for this e-mail"
             )

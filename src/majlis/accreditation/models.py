@@ -438,9 +438,19 @@ class Notification(models.Model):
 
 
 class LoginLink(models.Model):
-    """A one-time e-mail log-in link: valid 20 minutes, single use. Only a hash is stored."""
+    """A one-time e-mail log-in link, single use. Only a hash is stored.
+
+    An ordinary link asked for on the log-in page is valid 20 minutes; the link in an invitation
+    (to a focal point, or to a member completing their own data) lasts ``MAJLIS_INVITATION_LINK_HOURS``
+    (72 hours by default), so that it can be used across time zones.
+    """
+
+    class Purpose(models.TextChoices):
+        LOGIN = "login", _("log-in")
+        INVITATION = "invitation", _("invitation")
 
     user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="login_links")
+    purpose = models.CharField(_("purpose"), max_length=10, choices=Purpose.choices, default=Purpose.LOGIN)
     token_hash = models.CharField(max_length=64, unique=True)
     created_at = models.DateTimeField(auto_now_add=True, db_index=True)
     expires_at = models.DateTimeField()
@@ -453,3 +463,36 @@ class LoginLink(models.Model):
 
     def __str__(self) -> str:
         return f"{self.user} {self.created_at:%Y-%m-%d %H:%M}"
+
+
+class Vetting(models.Model):
+    """The security vetting of one member of a delegation, set by the host country's services.
+
+    Shown to organisers and to holders of ``accreditation.set_vetting_status`` only: never to the
+    focal point, to the member, in the focal point's files or on public pages. A member without a
+    row has not been vetted. Every change goes through ``services_delegation_tools.set_vetting_status``.
+    """
+
+    class Status(models.TextChoices):
+        NOT_VETTED = "not_vetted", _("not vetted")
+        PENDING = "pending", _("vetting pending")
+        CLEARED = "cleared", _("cleared")
+        REFUSED = "refused", _("refused")
+
+    application = models.OneToOneField(
+        Application, verbose_name=_("application"), on_delete=models.CASCADE, related_name="vetting"
+    )
+    status = models.CharField(_("vetting status"), max_length=10, choices=Status.choices, default=Status.NOT_VETTED)
+    note = models.TextField(_("vetting note"), blank=True)
+    set_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name=_("set by"), null=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    set_at = models.DateTimeField(_("set at"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("security vetting")
+        verbose_name_plural = _("security vettings")
+        permissions = [("set_vetting_status", _("Can set the security vetting status of participants"))]
+
+    def __str__(self) -> str:
+        return f"{self.application}: {self.get_status_display()}"

@@ -4,7 +4,7 @@
 (for a transition: the audit entry's id), so the same occurrence is never mailed twice, and
 enqueues ``tasks.send_notification`` once the transaction commits. The task renders the message
 in the recipient's language at send time — one-time log-in links are issued then, so that they
-are never stored in clear and their 20 minutes start when the message leaves — and records every
+are never stored in clear and their lifetime starts when the message leaves — and records every
 failure on the row, where organisers see it (``failed_notifications``).
 
 Nothing secret is put in a message: no passport number, no other person's data.
@@ -24,7 +24,7 @@ from django.urls import NoReverseMatch, reverse
 from django.utils import timezone, translation
 from django.utils.translation import gettext_lazy as _
 
-from .models import Application, Delegation, Mode, Notification
+from .models import Application, Delegation, LoginLink, Mode, Notification
 
 MAX_ATTEMPTS = 5
 # Minutes to wait before the next attempt after the 1st, 2nd, 3rd, 4th failure.
@@ -153,10 +153,11 @@ def delegation_of(notification: Notification) -> Delegation | None:
 
 
 def _login_link(user: Any, next_url: str = "") -> str:
+    """An invitation's personal link: the long-lived kind (``MAJLIS_INVITATION_LINK_HOURS``), single use."""
     from .login_links import issue_login_link
 
     next_url = next_url or _reverse("account:home", "/account/")
-    return public_url(issue_login_link(user, next_url=next_url, request=None))
+    return public_url(issue_login_link(user, next_url=next_url, request=None, purpose=LoginLink.Purpose.INVITATION))
 
 
 def build_context(notification: Notification) -> dict[str, Any]:
@@ -186,6 +187,10 @@ def build_context(notification: Notification) -> dict[str, Any]:
         from majlis.programme.models import Session
 
         context["session"] = Session.objects.filter(pk=session_id).first() if session_id.isdigit() else None
+    if notification.template in {"delegation_invitation", "member_invitation"}:
+        from .login_links import invitation_link_lifetime
+
+        context["link_hours"] = int(invitation_link_lifetime().total_seconds() // 3600)
     if notification.template == "delegation_invitation" and delegation is not None:
         from .services import user_for_email
 

@@ -27,7 +27,16 @@ from majlis.core import audit, crypto
 from majlis.core.models import AuditEntry
 from majlis.events.models import Event
 
-from .models import Application, Delegation, DelegationDocument, EventCapacity, LoginLink, Notification, SessionSeat
+from .models import (
+    Application,
+    Delegation,
+    DelegationDocument,
+    EventCapacity,
+    LoginLink,
+    Notification,
+    SessionSeat,
+    Vetting,
+)
 
 logger = logging.getLogger(__name__)
 
@@ -380,6 +389,7 @@ def purge_application(
         setattr(application, name, "")
     application.personal_data_purged_at = now
     application.save()
+    Vetting.objects.filter(application=application).delete()  # the security services' assessment goes too
     # An e-mail still to be sent (the "cancelled" one a deletion request causes) keeps its address
     # until it leaves; ``purge_event`` clears it afterwards.
     Notification.objects.filter(application=application, status__in=SENT_OR_ABANDONED).update(recipient="")

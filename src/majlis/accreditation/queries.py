@@ -117,7 +117,7 @@ def participants(event: Event, filters: ParticipantFilter | None = None) -> Quer
         queryset = queryset.filter(search_q(filters.q))  # joins along foreign keys only: no repeated rows
     seats = SessionSeat.objects.select_related("session").order_by("session__starts_at", "session_id")
     return (
-        queryset.select_related("category", "delegation__organisation", "user")
+        queryset.select_related("category", "delegation__organisation", "user", "vetting")
         .prefetch_related(Prefetch("seats", queryset=seats))
         .order_by("family_name", "given_names", "pk")
     )
@@ -128,7 +128,7 @@ def participant(event: Event, pk: int) -> Application | None:
     return (
         base_participants(event)
         .filter(pk=pk)
-        .select_related("category", "delegation__organisation", "user", "privacy_notice")
+        .select_related("category", "delegation__organisation", "user", "privacy_notice", "vetting__set_by")
         .prefetch_related(Prefetch("seats", queryset=seats))
         .first()
     )

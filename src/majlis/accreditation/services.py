@@ -636,6 +636,9 @@ def approve_application(application: Application, *, actor: Any, reason: str = "
     """Approve, taking an in-person seat under the event lock; when no seat is free, waitlist instead."""
     event_capacity, locked = _lock_application(application.event, application)
     _check_transition(locked, "approve")
+    from .services_delegation_tools import check_vetting_allows_approval
+
+    check_vetting_allows_approval(locked)  # a member refused by the security services is never approved
     reason = (reason or "").strip()
     if locked.status == Status.WAITLISTED and not capacity.has_free_seat(event_capacity, locked):
         raise ValidationError(

@@ -6,6 +6,7 @@ Focal points: ``mine/`` (where the invitation leads) and their own delegation's 
 
 from django.urls import path
 
+from . import views_delegation_tools as tools
 from . import views_delegations as views
 
 app_name = "delegations"
@@ -13,6 +14,12 @@ app_name = "delegations"
 urlpatterns = [
     path("", views.delegation_list, name="list"),
     path("invite/", views.delegation_invite, name="invite"),
+    path("export/<str:fmt>/", tools.delegation_export, name="export"),
+    path("vetting/", tools.vetting_list, name="vetting"),
+    path("<int:pk>/resend/", tools.resend_invitation, name="resend"),
+    path("<int:pk>/members/<int:member>/resend/", tools.resend_member_invitation, name="member-resend"),
+    path("<int:pk>/members/bulk/", tools.organiser_bulk, name="organiser-bulk"),
+    path("<int:pk>/members/template/<str:fmt>/", tools.organiser_bulk_template, name="organiser-bulk-template"),
     path("<int:pk>/", views.delegation_detail, name="detail"),
     path("<int:pk>/decide/", views.delegation_decide, name="decide"),
     path("<int:pk>/categories/", views.delegation_set_categories, name="categories"),
@@ -22,6 +29,8 @@ urlpatterns = [
     path("mine/<int:pk>/documents/", views.focal_upload, name="focal-upload"),
     path("mine/<int:pk>/members/new/", views.focal_member_new, name="focal-member-new"),
     path("mine/<int:pk>/members/invite/", views.focal_member_invite, name="focal-member-invite"),
+    path("mine/<int:pk>/members/bulk/", tools.focal_bulk, name="focal-bulk"),
+    path("mine/<int:pk>/members/template/<str:fmt>/", tools.focal_bulk_template, name="focal-bulk-template"),
     path("mine/<int:pk>/members/<int:member>/", views.focal_member_edit, name="focal-member-edit"),
     path("mine/<int:pk>/members/<int:member>/cancel/", views.focal_member_cancel, name="focal-member-cancel"),
     path("mine/<int:pk>/members/submit/", views.focal_submit_new_members, name="focal-submit-new"),

@@ -31,6 +31,8 @@ from majlis.core.permissions import is_organiser, login_required, organiser_requ
 from majlis.events.models import Event
 
 from . import services
+from . import services_delegation_tools as tools
+from .delegation_order import in_protocol_order
 from .forms import add_service_errors
 from .forms_delegations import (
     DecisionForm,
@@ -41,7 +43,7 @@ from .forms_delegations import (
     MemberForm,
     MemberInvitationForm,
 )
-from .models import Application, Delegation, DelegationDocument, SupportingDocument
+from .models import Application, Delegation, DelegationDocument, SupportingDocument, Vetting
 from .views_register import allowed_pending, forget_pending, remember_pending
 
 View = Callable[..., HttpResponse]
@@ -153,7 +155,9 @@ def _service_error_message(request: HttpRequest, error: ValidationError) -> None
 
 def _members(delegation: Delegation) -> list[Application]:
     return list(
-        delegation.members.select_related("category").order_by("-is_head_of_delegation", "family_name", "given_names")
+        delegation.members.select_related("category", "vetting").order_by(
+            "-is_head_of_delegation", "family_name", "given_names"
+        )
     )
 
 
@@ -216,7 +220,7 @@ def delegation_list(request: HttpRequest, event_obj: Event) -> HttpResponse:
         "organiser_list.html",
         event_obj,
         {
-            "delegations": list(delegations),
+            "delegations": in_protocol_order(delegations, event_obj),
             "filters": filters,
             "status": status,
             "total": sum(counts.values()),
@@ -310,7 +314,16 @@ def _detail_page(
             form = member_form[1]  # the decision just refused, with its errors
         elif member.status in DECIDABLE and credentials_approved:
             form = DecisionForm(prefix=f"m{member.pk}")
-        rows.append({"member": member, "form": form, "awaiting_own_data": _awaiting_own_data(member)})
+        awaiting = _awaiting_own_data(member)
+        rows.append(
+            {
+                "member": member,
+                "form": form,
+                "awaiting_own_data": awaiting,
+                "vetting": tools.vetting_status(member),
+                "last_invitation": tools.last_sending(tools.last_member_invitation(member)) if awaiting else None,
+            }
+        )
     can_decide = delegation.status == Delegation.Status.SUBMITTED
     return _render(
         request,
@@ -326,6 +339,10 @@ def _detail_page(
             "categories_form": categories_form or DelegationCategoriesForm(delegation=delegation, rules=rules),
             "category_rules": rules,
             "manage_section": "detail",
+            "last_invitation": tools.last_invitation(delegation),
+            "can_resend": delegation.status != Delegation.Status.APPROVED,
+            "can_nominate": delegation.status in NOMINATION_OPEN,
+            "vetting_statuses": dict(Vetting.Status.choices),
         },
         status=status,
     )
@@ -397,6 +414,9 @@ def member_decide(request: HttpRequest, event_obj: Event, pk: int, member: int) 
                 application = services.approve_application(
                     application, actor=request.user, reason=reason, request=request
                 )
+                warning = tools.approval_warning(application)
+                if warning and application.status == S.APPROVED:
+                    messages.warning(request, warning)
             elif decision == "reject":
                 services.reject_application(application, actor=request.user, reason=reason, request=request)
             else:

@@ -17,6 +17,7 @@ from django.views.decorators.http import require_http_methods
 from majlis.core.permissions import public
 
 from . import login_links
+from .models import LoginLink
 
 
 class LoginLinkRequestForm(forms.Form):
@@ -58,17 +59,20 @@ def confirm(request: HttpRequest, token: str) -> HttpResponse:
     if request.method == "POST":
         user = login_links.consume_login_link(token, request=request)
         if user is None:
-            return _invalid(request, login_links.inspect_login_link(token).problem or "used")
+            state = login_links.inspect_login_link(token)
+            return _invalid(request, state.problem or "used", state)
         next_url = login_links.safe_next_url(request.POST.get("next", ""), request)
         return _no_referrer(redirect(next_url or resolve_url(settings.LOGIN_REDIRECT_URL)))
     state = login_links.inspect_login_link(token)
     if not state.valid:
-        return _invalid(request, state.problem)
+        return _invalid(request, state.problem, state)
     context = {"next": login_links.safe_next_url(request.GET.get("next", ""), request), "link": state.link}
     return _no_referrer(render(request, "accreditation/login_link_confirm.html", context))
 
 
-def _invalid(request: HttpRequest, problem: str) -> HttpResponse:
+def _invalid(request: HttpRequest, problem: str, state: login_links.LinkState | None = None) -> HttpResponse:
     status = 404 if problem == "unknown" else 410
-    response = render(request, "accreditation/login_link_invalid.html", {"problem": problem}, status=status)
+    invitation = state is not None and state.link is not None and state.link.purpose == LoginLink.Purpose.INVITATION
+    context = {"problem": problem, "invitation": invitation}
+    response = render(request, "accreditation/login_link_invalid.html", context, status=status)
     return _no_referrer(response)

@@ -25,7 +25,7 @@ from django.shortcuts import redirect, render
 from django.urls import NoReverseMatch, reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
+from django.utils.translation import gettext_lazy, ngettext
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_POST
 
@@ -260,6 +260,20 @@ def bulk_action(request: HttpRequest, *, event_obj: Event) -> HttpResponse:
             request,
             _("%(count)d applications could not be changed; see the reasons below.") % {"count": failures},
         )
+    if action == "approve":
+        from .services_delegation_tools import uncleared_count
+
+        uncleared = uncleared_count(item["application"] for item in results if not item["error"])
+        if uncleared:
+            messages.warning(
+                request,
+                ngettext(
+                    "%(count)d approved delegation member has no security clearance yet.",
+                    "%(count)d approved delegation members have no security clearance yet.",
+                    uncleared,
+                )
+                % {"count": uncleared},
+            )
     return _render(
         request,
         "bulk_result.html",

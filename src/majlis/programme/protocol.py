@@ -48,3 +48,24 @@ def protocol_order(appearances: Iterable[Speaking]) -> list[Speaking]:
 
 def is_overridden(ordered: Sequence[Speaking]) -> bool:
     return any(a.manual_position is not None for a in ordered)
+
+
+# --- Delegations -------------------------------------------------------------------------------
+# The same rule as for speakers, states before organisations, applied to a conference's delegations
+# (UN practice): the host country first, then member states in the alphabetical order of their
+# English short names, then observers, then international and regional organisations.
+
+DELEGATION_KIND_ORDER = {"member_state": 0, "observer": 1, "organisation": 2}
+
+
+def english_sort_name(name: str) -> str:
+    """Accents, punctuation and case do not change the order ("Côte d'Ivoire" sorts with "Cote")."""
+    import unicodedata
+
+    decomposed = unicodedata.normalize("NFKD", name or "")
+    return "".join(c for c in decomposed if c.isalnum() or c == " ").casefold().strip()
+
+
+def delegation_protocol_key(kind: str, english_name: str, *, is_host: bool = False) -> tuple[int, int, str]:
+    kind_rank = DELEGATION_KIND_ORDER.get(kind, len(DELEGATION_KIND_ORDER))
+    return (0 if is_host else 1, kind_rank, english_sort_name(english_name))
