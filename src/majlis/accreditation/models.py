@@ -384,9 +384,7 @@ class SessionInvitation(models.Model):
         verbose_name = _("invitation to a session")
         verbose_name_plural = _("invitations to sessions")
         ordering = ["session", "created_at", "id"]
-        constraints = [
-            models.UniqueConstraint(fields=["application", "session"], name="session_invitation_unique")
-        ]
+        constraints = [models.UniqueConstraint(fields=["application", "session"], name="session_invitation_unique")]
 
     def __str__(self) -> str:
         return f"{self.application} — {self.session}"
