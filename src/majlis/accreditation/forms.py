@@ -209,6 +209,17 @@ def category_rules(category: Category) -> dict[str, str]:
     }
 
 
+class SessionChoiceField(forms.MultipleChoiceField):
+    """Lists the sessions offered; accepts any session of the programme, so that one the person may not
+    attend (a stale page, another category chosen) gets the clear reason from ``session_access``
+    instead of "not one of the available choices"."""
+
+    known: frozenset[str] = frozenset()
+
+    def valid_value(self, value: Any) -> bool:
+        return str(value) in self.known or super().valid_value(value)
+
+
 def session_label(session: Any, tz: Any) -> str:
     starts = timezone.localtime(session.starts_at, tz)
     return f"{session.title} — {starts:%d.%m.%Y %H:%M} ({session.get_kind_display()})"
@@ -301,7 +312,7 @@ class ApplicationForm(forms.Form):
     crop_w = forms.CharField(required=False, widget=forms.HiddenInput, max_length=20)
     crop_h = forms.CharField(required=False, widget=forms.HiddenInput, max_length=20)
 
-    sessions = forms.MultipleChoiceField(
+    sessions = SessionChoiceField(
         label=_("Side events and breakout panels you intend to attend"),
         required=False,
         widget=forms.CheckboxSelectMultiple,
@@ -398,8 +409,8 @@ class ApplicationForm(forms.Form):
             self.category_options.insert(0, code_category)
         # Only the sessions this person may attend (session_access): checked again once the category is known.
         session_categories = [application.category] if application is not None else self.category_options
-        sessions = session_access.eligible_sessions(sessions, categories=session_categories, application=application)
         self._sessions = {str(session.pk): session for session in sessions}
+        sessions = session_access.eligible_sessions(sessions, categories=session_categories, application=application)
         self._invited_sessions = session_access.invited_session_ids(application)
         widget = self.fields["category"].widget
         self.fields["category"].choices = [("", _("Choose a category"))] + [
@@ -416,6 +427,7 @@ class ApplicationForm(forms.Form):
         self.fields["sessions"].choices = [
             (str(session.pk), self._session_choice_label(session, session_categories)) for session in sessions
         ]
+        self.fields["sessions"].known = frozenset(self._sessions)
         if not sessions:
             del self.fields["sessions"]
 
