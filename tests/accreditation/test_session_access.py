@@ -348,3 +348,25 @@ def test_no_sequence_of_actions_yields_an_ineligible_seat(world, codes, steps):
                 _step(step, applications, sessions, event, organiser)
             _assert_no_ineligible_seat(sessions)
         transaction.set_rollback(True)
+
+
+# --- A change of the session's access rule ---------------------------------------------------------
+
+
+def test_changing_a_sessions_access_releases_the_seats_of_those_left_out(event, organiser, mailbox):
+    from majlis.programme import services as programme_services
+
+    session = side_event(event, capacity=1, title_en="Now for delegates")
+    expert = reviewed(event, status=S.APPROVED, category="expert", email="expert@example.org")
+    delegate = reviewed(event, status=S.APPROVED, category="delegate", email="delegate@example.org")
+    for application in (expert, delegate):
+        services.request_session_seats(application, [session], actor=None)
+    assert seat_status(delegate, session) == "waitlisted"
+    with mailbox.commit():
+        programme_services.update_session(
+            session, actor=organiser, data={"access": Session.Access.RESTRICTED, "restricted_to": ["delegate"]}
+        )
+    assert seat_status(expert, session) is None
+    assert seat_status(delegate, session) == "confirmed"
+    assert [m for m in mailbox.to("expert@example.org") if "released" in m.subject]
+    assert [m for m in mailbox.to("delegate@example.org") if "A seat is free" in m.subject]

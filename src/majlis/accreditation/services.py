@@ -974,6 +974,32 @@ def withdraw_session_invitation(application: Application, session: Any, *, actor
         _mail_about_session(locked, "session_invitation_withdrawn", locked_session, entry)
 
 
+@transaction.atomic
+def release_ineligible_session_seats(session: Any, *, actor: Any = None, request: Any = None) -> int:
+    """After a session's access rule changed: release the seats and requests of those who may no
+    longer attend it (each person is told; the waitlist moves up). Returns how many were released.
+
+    Locks in the usual order: the event, the applications holding seats (by id), then the session."""
+    capacity.lock_event(session.event)
+    application_ids = sorted(set(SessionSeat.objects.filter(session=session).values_list("application_id", flat=True)))
+    applications = {
+        a.pk: a
+        for a in Application.objects.select_for_update(of=("self",))
+        .select_related("event")
+        .filter(pk__in=application_ids)
+        .order_by("pk")
+    }
+    (locked_session,) = capacity.lock_sessions([session])
+    released = 0
+    for seat in SessionSeat.objects.filter(session=locked_session).order_by("application_id"):
+        application = applications[seat.application_id]
+        if not session_access.may_attend(application, locked_session):
+            seat.application = application
+            _drop_ineligible_seat(seat, locked_session, actor=actor, request=request)
+            released += 1
+    return released
+
+
 # --- Delegations -------------------------------------------------------------------------------
 
 
