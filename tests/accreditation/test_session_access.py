@@ -288,6 +288,7 @@ STEP = st.one_of(
     st.tuples(st.just("invite"), APP, SESSION),
     st.tuples(st.just("withdraw_invitation"), APP, SESSION),
     st.tuples(st.just("capacity"), st.integers(0, 5)),
+    st.tuples(st.just("access"), SESSION, st.sampled_from(["open", "invitation", "delegate", "expert"])),
 )
 
 
@@ -305,7 +306,7 @@ def world(event):
 
 def _step(step, applications, sessions, event, organiser) -> None:
     kind, *args = step
-    application = applications[args[0]] if kind != "capacity" else None
+    application = applications[args[0]] if kind not in {"capacity", "access"} else None
     session = sessions[args[1]] if kind in {"request", "release", "invite", "withdraw_invitation"} else None
     if kind == "request":
         services.request_session_seats(application, [session], actor=None)
@@ -327,6 +328,14 @@ def _step(step, applications, sessions, event, organiser) -> None:
         services.withdraw_session_invitation(application, session, actor=organiser)
     elif kind == "capacity":
         services.set_capacity(event, in_person_capacity=args[0], actor=organiser)
+    elif kind == "access":
+        # What the programme's update_session does on commit when an organiser changes the rule.
+        session, rule = sessions[args[0]], args[1]
+        restricted = rule not in {"open", "invitation"}
+        Session.objects.filter(pk=session.pk).update(
+            access=Session.Access.RESTRICTED if restricted else rule, restricted_to=[rule] if restricted else []
+        )
+        services.release_ineligible_session_seats(session, actor=organiser)
 
 
 def _assert_no_ineligible_seat(sessions) -> None:

@@ -437,9 +437,9 @@ def _set_requested_sessions(application: Application, sessions: Iterable[Any]) -
     for session in wanted.values():
         if session.event_id != application.event_id:
             raise ValidationError({"sessions": _("A chosen session belongs to another event.")})
-    session_access.check_requested(application, wanted.values())
     existing = {seat.session_id: seat for seat in application.seats.select_related("session")}
-    capacity.lock_sessions([*wanted.values(), *(seat.session for seat in existing.values())])
+    fresh = {s.pk: s for s in capacity.lock_sessions([*wanted.values(), *(seat.session for seat in existing.values())])}
+    session_access.check_requested(application, [fresh[pk] for pk in wanted])  # the rule as it is now
     for session_id, seat in existing.items():
         if session_id not in wanted:
             _drop_seat(seat)
@@ -856,9 +856,11 @@ def request_session_seats(
     for session in sessions:
         if session.event_id != locked.event_id:
             raise ValidationError({"sessions": _("A chosen session belongs to another event.")})
-        if session.is_cancelled:
+    fresh = {s.pk: s for s in capacity.lock_sessions(sessions)}  # the access rule as it is now, not the caller's copy
+    for session in sessions:
+        if fresh[session.pk].is_cancelled:
             raise ValidationError({"sessions": _("“%(session)s” is cancelled.") % {"session": session.title}})
-    session_access.check_requested(locked, sessions)
+    session_access.check_requested(locked, [fresh[session.pk] for session in sessions])
     existing = set(locked.seats.values_list("session_id", flat=True))
     new = [s for s in {s.pk: s for s in sessions}.values() if s.pk not in existing]
     for session in new:
