@@ -319,7 +319,7 @@ def test_api_operations_declare_their_responses_and_access():
         if "/accreditation" in path
         for method, operation in item.items()
     ]
-    assert len(operations) == 4
+    assert len(operations) == 7
     for method, path, operation in operations:
         assert {"400", "401", "403", "404", "500"} <= {str(code) for code in operation["responses"]}, (method, path)
         assert operation.get("summary") and "Access:" in operation.get("description", ""), (method, path)

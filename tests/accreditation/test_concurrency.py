@@ -120,3 +120,39 @@ def test_concurrent_session_sign_ups_never_overbook_the_last_seats(on_postgresql
     assert seats.count(SessionSeat.Status.WAITLISTED) == THREADS - SEATS_LEFT
     assert capacity.session_seats_taken(session) == 30
     assert highest <= 30
+
+
+def test_concurrent_invitations_and_sign_ups_never_overbook_or_seat_the_ineligible(on_postgresql, one_race_at_a_time):
+    from majlis.accreditation import session_access
+    from majlis.programme.models import Session
+
+    event = make_accreditation_event()
+    session = make_session(
+        event,
+        kind=SessionKind.SIDE_EVENT,
+        capacity=SEATS_LEFT,
+        access=Session.Access.RESTRICTED,
+        restricted_to=["delegate"],
+    )
+    organiser = make_user()
+    # Even threads: delegates signing up; odd threads: experts an organiser invites by hand.
+    candidates = [
+        make_application(event, status=S.APPROVED, mode="in_person", category="delegate" if i % 2 == 0 else "expert")
+        for i in range(THREADS)
+    ]
+
+    def sign_up_or_invite(i: int) -> None:
+        application = Application.objects.get(pk=candidates[i].pk)
+        if i % 2 == 0:
+            services.request_session_seats(application, [session], actor=None)
+        else:
+            services.invite_to_session(application, session, actor=organiser)
+
+    errors, highest = race(sign_up_or_invite, lambda: capacity.session_seats_taken(session))
+
+    assert errors == []
+    seats = list(SessionSeat.objects.filter(session=session).select_related("application"))
+    assert [seat.status for seat in seats].count(SessionSeat.Status.CONFIRMED) == SEATS_LEFT
+    assert len(seats) == THREADS
+    assert all(session_access.may_attend(seat.application, session) for seat in seats)
+    assert highest <= SEATS_LEFT

@@ -132,3 +132,12 @@ def test_demo_accreditation_loads_into_a_bare_event(db, django_user_model):
     assert total == sum(len(spec.members) for spec in DELEGATIONS) + len(INDIVIDUALS)
     assert load_demo_accreditation(event) is False
     assert Application.objects.filter(event=event).count() == total
+
+
+def test_demo_gives_no_seat_in_a_session_the_person_may_not_attend(event):
+    from majlis.accreditation import session_access
+
+    seats = list(SessionSeat.objects.filter(session__event=event).select_related("application", "session"))
+    assert seats
+    for seat in seats:
+        assert session_access.may_attend(seat.application, seat.session), (seat.application.email, seat.session.slug)

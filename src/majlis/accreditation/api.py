@@ -13,11 +13,11 @@ from datetime import datetime
 from enum import Enum, StrEnum
 from typing import Annotated, Any
 
-from django.core.exceptions import ValidationError
+from django.core.exceptions import NON_FIELD_ERRORS, ValidationError
 from django.http import HttpRequest
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from ninja import Field, Query, Router, Schema
+from ninja import Field, Query, Router, Schema, Status
 from ninja.security import django_auth
 from pydantic import WithJsonSchema
 
@@ -35,6 +35,7 @@ router = Router(tags=["accreditation"])
 ERRORS: dict[int, Any] = {400: Error, 401: Error, 403: Error, 404: Error, 500: Error}
 MAX_PAGE_SIZE = 200
 MAX_BULK = 500
+MAX_SESSIONS_PER_REQUEST = 50
 
 
 def enum_schema(choices: type[Enum], title: str) -> WithJsonSchema:
@@ -175,6 +176,16 @@ class BulkIn(Schema):
         description="Application ids of this event.", min_length=1, max_length=MAX_BULK
     )
     reason: str = Field("", max_length=2000, description="Required to reject or withdraw; mailed to the person.")
+
+
+class SessionsIn(Schema):
+    sessions: list[int] = Field(
+        description="Programme session ids of this event.", min_length=1, max_length=MAX_SESSIONS_PER_REQUEST
+    )
+
+
+class SessionInvitationIn(Schema):
+    session: int = Field(description="The programme session's id.")
 
 
 class BulkResultOut(Schema):
@@ -406,3 +417,115 @@ def bulk(request: HttpRequest, slug: str, payload: BulkIn) -> dict[str, Any]:
     ]
     failed = sum(1 for item in results if not item["ok"])
     return {"done": len(results) - failed, "failed": failed, "results": results}
+
+
+# --- Session seats and invitations ---------------------------------------------------------------
+
+
+def _application(event: Event, application_id: int) -> Application:
+    application = queries.participant(event, application_id)
+    if application is None:
+        raise not_found(_("There is no application %(id)s in this event.") % {"id": application_id})
+    return application
+
+
+def _event_sessions(event: Event, ids: list[int], field: str) -> list[Any]:
+    from majlis.programme.models import Session
+
+    found = Session.objects.in_bulk([*dict.fromkeys(ids)])
+    missing = [pk for pk in dict.fromkeys(ids) if pk not in found or found[pk].event_id != event.pk]
+    if missing:
+        message = _("No such sessions in this event: %(ids)s.") % {"ids": ", ".join(map(str, missing))}
+        raise ApiError(400, message, "invalid_data", [{"loc": ["body", field], "msg": message}])
+    return [found[pk] for pk in dict.fromkeys(ids)]
+
+
+def _invalid(exc: ValidationError) -> ApiError:
+    """A service's refusal as a 400 with the messages in the request's language, by field."""
+    if hasattr(exc, "error_dict"):
+        items = [
+            {"loc": ["body"] if field == NON_FIELD_ERRORS else ["body", field], "msg": message}
+            for field, messages in exc.message_dict.items()
+            for message in messages
+        ]
+    else:
+        items = [{"loc": ["body"], "msg": message} for message in exc.messages]
+    return ApiError(400, " ".join(item["msg"] for item in items), "invalid_data", items)
+
+
+def _seat(seat: SessionSeat) -> dict[str, Any]:
+    session = seat.session
+    return {"session": seat.session_id, "guid": str(session.guid), "title": session.title, "status": seat.status}
+
+
+@router.post(
+    "/events/{slug}/accreditation/participants/{int:application_id}/sessions",
+    response={200: list[SeatOut], **ERRORS},
+    auth=django_auth,
+    summary="Ask for seats in sessions for a participant",
+)
+def request_seats(request: HttpRequest, slug: str, application_id: int, payload: SessionsIn) -> list[dict[str, Any]]:
+    """Asks for seats in side events or breakouts the person may attend, as the person could in their account.
+
+    An approved application gets the seats at once (confirmed, or waitlisted when a session is full);
+    others keep a request that is allocated on approval. A session restricted to other categories, or
+    by invitation when the person is not invited, is refused with 400 and nothing is changed: invite the
+    person instead (``session-invitations``). Access: organisers of the event (and superusers), with a
+    session cookie and the ``X-CSRFToken`` header; 401 without a session, 403 for anyone else.
+    """
+    event = _organised_event(request, slug)
+    application = _application(event, application_id)
+    sessions = _event_sessions(event, payload.sessions, "sessions")
+    try:
+        seats = services.request_session_seats(application, sessions, actor=request.user, request=request)
+    except ValidationError as exc:
+        raise _invalid(exc) from None
+    return [_seat(seat) for seat in seats]
+
+
+@router.post(
+    "/events/{slug}/accreditation/participants/{int:application_id}/session-invitations",
+    response={201: SeatOut, **ERRORS},
+    auth=django_auth,
+    summary="Invite a participant to a session by hand",
+)
+def invite_to_session(
+    request: HttpRequest, slug: str, application_id: int, payload: SessionInvitationIn
+) -> Status[dict[str, Any]]:
+    """Invites the person to one session whatever its access rule; answers the seat it gives them.
+
+    The seat is confirmed for an approved application when the session has room, waitlisted when it is
+    full, and requested (allocated on approval) otherwise. The invitation is audited and the person
+    mailed in their language. Inviting twice answers 400. Access: organisers of the event (and
+    superusers), with a session cookie and the ``X-CSRFToken`` header; 401 without a session, 403 for
+    anyone else.
+    """
+    event = _organised_event(request, slug)
+    application = _application(event, application_id)
+    (session,) = _event_sessions(event, [payload.session], "session")
+    try:
+        seat = services.invite_to_session(application, session, actor=request.user, request=request)
+    except ValidationError as exc:
+        raise _invalid(exc) from None
+    seat.session = session
+    return Status(201, _seat(seat))
+
+
+@router.delete(
+    "/events/{slug}/accreditation/participants/{int:application_id}/session-invitations/{int:session_id}",
+    response={204: None, **ERRORS},
+    auth=django_auth,
+    summary="Withdraw a participant's invitation to a session",
+)
+def withdraw_session_invitation(request: HttpRequest, slug: str, application_id: int, session_id: int) -> Status[None]:
+    """Withdraws the invitation; a seat the person is then not eligible for is released (the session's
+    waitlist moves up) and the person is mailed. 404 when there is no such invitation. Access: as for
+    inviting.
+    """
+    event = _organised_event(request, slug)
+    application = _application(event, application_id)
+    invitation = application.session_invitations.filter(session_id=session_id).select_related("session").first()
+    if invitation is None:
+        raise not_found(_("This person is not invited to session %(id)s.") % {"id": session_id})
+    services.withdraw_session_invitation(application, invitation.session, actor=request.user, request=request)
+    return Status(204, None)

@@ -17,6 +17,7 @@ from django.db import transaction
 from django.db.models import Q
 from django.utils import timezone
 
+from . import session_access
 from .models import Application, Category, Delegation, EventCapacity, Mode, SessionSeat
 
 Status = Application.Status
@@ -121,8 +122,13 @@ def lock_sessions(sessions: Iterable[Any]) -> list[Any]:
 
 
 def allocate_session_seat(seat: SessionSeat, session: Any) -> str:
-    """Confirm or waitlist one seat of an approved application. Call with the session row locked."""
+    """Confirm or waitlist one seat of an approved application. Call with the session row locked.
+
+    The caller has checked that the application may attend the session (``session_access``);
+    a seat it may not hold is never confirmed here."""
     application = seat.application
+    if not session_access.may_attend(application, session):
+        raise ValueError(f"Application {application.pk} may not hold a seat in session {session.pk}")
     free = application.mode != Mode.IN_PERSON or session.capacity is None
     if free or session_seats_taken(session) < session.capacity:
         status = SessionSeat.Status.CONFIRMED
@@ -150,9 +156,13 @@ def session_waitlist(session: Any):
 
 
 def promote_session_waitlist(session: Any, *, on_promoted: Callable[[SessionSeat], None]) -> list[SessionSeat]:
-    """Confirm waitlisted seats in order while the session has room. Call with the session row locked."""
+    """Confirm waitlisted seats in order while the session has room. Call with the session row locked.
+
+    A waitlisted person who is no longer eligible for the session (``session_access``) is passed over."""
     promoted: list[SessionSeat] = []
     for seat in session_waitlist(session):
+        if not session_access.may_attend(seat.application, session):
+            continue
         counted = seat.application.mode == Mode.IN_PERSON and session.capacity is not None
         if counted and session_seats_taken(session) >= session.capacity:
             break

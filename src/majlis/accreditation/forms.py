@@ -28,7 +28,7 @@ from django.utils.translation import gettext_lazy as _
 from majlis.core.countries import country_choices, country_name
 from majlis.events.models import Event
 
-from . import photos
+from . import photos, session_access
 from .models import Application, Category, InvitationCode, Mode, PrivacyNotice, SupportingDocument
 
 DATETIME_INPUT_FORMATS = ["%Y-%m-%dT%H:%M", "%Y-%m-%dT%H:%M:%S", "%Y-%m-%d %H:%M", "%Y-%m-%d %H:%M:%S"]
@@ -209,6 +209,17 @@ def category_rules(category: Category) -> dict[str, str]:
     }
 
 
+class SessionChoiceField(forms.MultipleChoiceField):
+    """Lists the sessions offered; accepts any session of the programme, so that one the person may not
+    attend (a stale page, another category chosen) gets the clear reason from ``session_access``
+    instead of "not one of the available choices"."""
+
+    known: frozenset[str] = frozenset()
+
+    def valid_value(self, value: Any) -> bool:
+        return str(value) in self.known or super().valid_value(value)
+
+
 def session_label(session: Any, tz: Any) -> str:
     starts = timezone.localtime(session.starts_at, tz)
     return f"{session.title} — {starts:%d.%m.%Y %H:%M} ({session.get_kind_display()})"
@@ -301,7 +312,7 @@ class ApplicationForm(forms.Form):
     crop_w = forms.CharField(required=False, widget=forms.HiddenInput, max_length=20)
     crop_h = forms.CharField(required=False, widget=forms.HiddenInput, max_length=20)
 
-    sessions = forms.MultipleChoiceField(
+    sessions = SessionChoiceField(
         label=_("Side events and breakout panels you intend to attend"),
         required=False,
         widget=forms.CheckboxSelectMultiple,
@@ -393,11 +404,14 @@ class ApplicationForm(forms.Form):
         self.category_obj: Category | None = None
         self.photo_bytes: bytes | None = None
         self.uses_document = False
-        self._sessions = {str(session.pk): session for session in sessions}
-
         self.category_options = list(categories)
         if code_category is not None and code_category not in self.category_options:
             self.category_options.insert(0, code_category)
+        # Only the sessions this person may attend (session_access): checked again once the category is known.
+        session_categories = [application.category] if application is not None else self.category_options
+        self._sessions = {str(session.pk): session for session in sessions}
+        sessions = session_access.eligible_sessions(sessions, categories=session_categories, application=application)
+        self._invited_sessions = session_access.invited_session_ids(application)
         widget = self.fields["category"].widget
         self.fields["category"].choices = [("", _("Choose a category"))] + [
             (str(c.pk), c.name) for c in self.category_options
@@ -410,7 +424,10 @@ class ApplicationForm(forms.Form):
         self.fields["nationality"].choices = [("", _("Choose a country"))] + countries
         self.fields["passport_country"].choices = [("", _("Choose a country"))] + countries
         self.fields["language"].initial = (get_language() or settings.LANGUAGE_CODE).split("-")[0]
-        self.fields["sessions"].choices = [(str(session.pk), session_label(session, event.tz)) for session in sessions]
+        self.fields["sessions"].choices = [
+            (str(session.pk), self._session_choice_label(session, session_categories)) for session in sessions
+        ]
+        self.fields["sessions"].known = frozenset(self._sessions)
         if not sessions:
             del self.fields["sessions"]
 
@@ -442,6 +459,18 @@ class ApplicationForm(forms.Form):
             self.fields["category"].initial = str(code_category.pk)
 
         self._restore_pending()
+
+    def _session_choice_label(self, session: Any, categories: list[Category]) -> str:
+        """The session's title and time; when the category is still to be chosen, whom a restricted one is for."""
+        label = session_label(session, self.event.tz)
+        if len(categories) > 1 and session.pk not in self._invited_sessions:
+            allowed = [c.name for c in categories if session_access.is_eligible(session, category=c)]
+            if len(allowed) < len(categories):
+                label = _("%(session)s — only for: %(categories)s") % {
+                    "session": label,
+                    "categories": ", ".join(allowed),
+                }
+        return label
 
     # -- Helpers used by the template ---------------------------------------------------------------
 
@@ -598,6 +627,8 @@ class ApplicationForm(forms.Form):
             for name in IN_PERSON_FIELDS:
                 cleaned[name] = None if name in {"passport_expiry", "arrival_at", "departure_at"} else ""
 
+        if category is not None and "sessions" in self.fields:
+            self._clean_session_access(category)
         self._clean_photo_choice(cleaned)
         self._clean_document_choice(cleaned, category)
 
@@ -612,6 +643,15 @@ class ApplicationForm(forms.Form):
                 ),
             )
         return cleaned
+
+    def _clean_session_access(self, category: Category) -> None:
+        """A session the chosen category may not attend gets a clear error; everything else typed is kept."""
+        for session in self.selected_sessions():
+            invited = session.pk in self._invited_sessions
+            if not session_access.is_eligible(session, category=category, invited=invited):
+                self.add_error(
+                    "sessions", ValidationError(session_access.refusal(session), code="session_not_eligible")
+                )
 
     def _clean_in_person(self, cleaned: dict[str, Any]) -> None:
         required = _("Needed for in-person participants.")

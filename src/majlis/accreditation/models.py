@@ -404,6 +404,35 @@ class SessionSeat(models.Model):
         return f"{self.application} — {self.session} ({self.status})"
 
 
+class SessionInvitation(models.Model):
+    """An organiser's personal invitation of one application to one session (by-invitation side events).
+
+    It makes the person eligible for the session whatever its access rule (``session_access``);
+    made and withdrawn only through ``services.invite_to_session`` / ``withdraw_session_invitation``.
+    """
+
+    application = models.ForeignKey(Application, on_delete=models.CASCADE, related_name="session_invitations")
+    session = models.ForeignKey("programme.Session", on_delete=models.CASCADE, related_name="invitations")
+    invited_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("invited by"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+    created_at = models.DateTimeField(_("invited"), auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("invitation to a session")
+        verbose_name_plural = _("invitations to sessions")
+        ordering = ["session", "created_at", "id"]
+        constraints = [models.UniqueConstraint(fields=["application", "session"], name="session_invitation_unique")]
+
+    def __str__(self) -> str:
+        return f"{self.application} — {self.session}"
+
+
 class Notification(models.Model):
     """An e-mail to send, sent, or failed: organisers see every one; a key stops sending twice."""
 

@@ -41,6 +41,9 @@ SUBJECTS = {
     "promoted": _("A place is free: your accreditation is approved"),
     "back_to_review": _("Your changed application is being reviewed again"),
     "session_seat_confirmed": _("A seat is free for you in a session"),
+    "session_invitation": _("You are invited to a session"),
+    "session_invitation_withdrawn": _("Your invitation to a session was withdrawn"),
+    "session_seat_released": _("Your seat in a session was released"),
     "delegation_invitation": _("You are invited to register your delegation"),
     "member_invitation": _("You are invited to complete your accreditation"),
     "delegation_approved": _("Your delegation's credentials are approved"),
@@ -48,6 +51,10 @@ SUBJECTS = {
 }
 
 TEMPLATES = frozenset(SUBJECTS)
+# Messages about one session: their key is ``application:<id>:<template>:<session id>:<audit entry id>``.
+SESSION_TEMPLATES = frozenset(
+    {"session_seat_confirmed", "session_invitation", "session_invitation_withdrawn", "session_seat_released"}
+)
 
 
 def public_url(path: str) -> str:
@@ -182,11 +189,13 @@ def build_context(notification: Notification) -> dict[str, Any]:
         context["reason"] = application.decision_reason
     if notification.template in {"delegation_rejected", "delegation_approved"} and delegation is not None:
         context["reason"] = delegation.decision_reason
-    if notification.template == "session_seat_confirmed":
+    if notification.template in SESSION_TEMPLATES:
         session_id = notification.key.rsplit(":", 2)[-2] if notification.key.count(":") >= 4 else ""
         from majlis.programme.models import Session
 
         context["session"] = Session.objects.filter(pk=session_id).first() if session_id.isdigit() else None
+        if context["session"] is not None and application is not None:
+            context["seat"] = application.seats.filter(session=context["session"]).first()
     if notification.template in {"delegation_invitation", "member_invitation"}:
         from .login_links import invitation_link_lifetime
 

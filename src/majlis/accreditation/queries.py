@@ -159,6 +159,23 @@ def sessions_with_seats(event: Event) -> QuerySet[Any]:
     )
 
 
+def sessions_to_invite_to(application: Application) -> QuerySet[Any]:
+    """Sessions an organiser may invite this person to: side events, breakouts and every session with an
+    access rule or a capacity of its own, not cancelled, not yet invited to."""
+    from majlis.programme.models import Session, SessionKind
+
+    return (
+        Session.objects.filter(event_id=application.event_id, is_cancelled=False)
+        .filter(
+            Q(kind__in=[SessionKind.SIDE_EVENT, SessionKind.BREAKOUT])
+            | ~Q(access=Session.Access.OPEN)
+            | Q(capacity__isnull=False)
+        )
+        .exclude(invitations__application=application)
+        .order_by("starts_at", "id")
+    )
+
+
 def failed_notifications(event: Event) -> QuerySet[Notification]:
     """E-mails of this event that could not be sent (yet): organisers must see every one."""
     return (

@@ -30,7 +30,7 @@ from django.utils.translation import ngettext
 from majlis.core import audit, crypto
 from majlis.events.models import Event, EventRole
 
-from . import capacity, notifications, photos
+from . import capacity, notifications, photos, session_access
 from .models import (
     Application,
     Category,
@@ -40,6 +40,7 @@ from .models import (
     EventCapacity,
     Mode,
     PrivacyNotice,
+    SessionInvitation,
     SessionSeat,
     SupportingDocument,
 )
@@ -472,7 +473,8 @@ def _set_requested_sessions(application: Application, sessions: Iterable[Any]) -
         if session.event_id != application.event_id:
             raise ValidationError({"sessions": _("A chosen session belongs to another event.")})
     existing = {seat.session_id: seat for seat in application.seats.select_related("session")}
-    capacity.lock_sessions([*wanted.values(), *(seat.session for seat in existing.values())])
+    fresh = {s.pk: s for s in capacity.lock_sessions([*wanted.values(), *(seat.session for seat in existing.values())])}
+    session_access.check_requested(application, [fresh[pk] for pk in wanted])  # the rule as it is now
     for session_id, seat in existing.items():
         if session_id not in wanted:
             _drop_seat(seat)
@@ -527,6 +529,8 @@ def update_application(
         fields=sorted(changed),  # names only, never values
         previous_status=was,
     )
+    if "category" in changed:
+        _release_ineligible_seats(locked, actor=actor, request=request)
     if "sessions" in data:
         _set_requested_sessions(locked, data["sessions"] or [])
     if back_to_review:
@@ -789,7 +793,10 @@ def _promote(event_capacity: EventCapacity, *, actor: Any, request: Any) -> list
 
 
 def _allocate_sessions(application: Application, sessions: Iterable[Any] | None) -> None:
-    """Confirm or waitlist the approved application's requested session seats (sessions locked in id order)."""
+    """Confirm or waitlist the approved application's requested session seats (sessions locked in id order).
+
+    A request the application is not eligible for (``session_access``) is never confirmed: it is
+    dropped, on record, and the person is told."""
     seats = application.seats.select_related("session").filter(status=SessionSeat.Status.REQUESTED)
     if sessions is not None:
         seats = seats.filter(session__in=[s.pk for s in sessions])
@@ -799,7 +806,60 @@ def _allocate_sessions(application: Application, sessions: Iterable[Any] | None)
     locked = {session.pk: session for session in capacity.lock_sessions(seat.session for seat in seats)}
     for seat in sorted(seats, key=lambda s: s.session_id):
         seat.application = application
-        capacity.allocate_session_seat(seat, locked[seat.session_id])
+        session = locked[seat.session_id]
+        if session_access.may_attend(application, session):
+            capacity.allocate_session_seat(seat, session)
+        else:
+            _drop_ineligible_seat(seat, session, actor=None, request=None)
+
+
+def _drop_ineligible_seat(seat: SessionSeat, session: Any, *, actor: Any, request: Any) -> None:
+    """Release a seat (or request) the application may not hold; its session's waitlist moves up.
+    The session row must be locked."""
+    application = seat.application
+    status = seat.status
+    held = status == SessionSeat.Status.CONFIRMED
+    seat.delete()
+    entry = audit.record(
+        "accreditation.session_seat_released_ineligible",
+        actor=actor,
+        obj=application,
+        event_slug=application.event.slug,
+        request=request,
+        session=session.pk,
+        status=status,
+        category=Category.objects.filter(pk=application.category_id).values_list("code", flat=True).first(),
+    )
+    _mail_about_session(application, "session_seat_released", session, entry)
+    if held:
+        _promote_session(session)
+
+
+def _release_ineligible_seats(application: Application, *, actor: Any, request: Any) -> None:
+    """After a change of category: give up every seat and request the application is no longer eligible for."""
+    seats = list(application.seats.select_related("session"))
+    if not seats:
+        return
+    locked = {session.pk: session for session in capacity.lock_sessions(seat.session for seat in seats)}
+    for seat in sorted(seats, key=lambda s: s.session_id):
+        session = locked[seat.session_id]
+        if not session_access.may_attend(application, session):
+            seat.application = application
+            _drop_ineligible_seat(seat, session, actor=actor, request=request)
+
+
+def _mail_about_session(application: Application, template: str, session: Any, entry: Any) -> None:
+    """Mail the participant about one session (the session's id is part of the key, read by the template)."""
+    if not application.email:
+        return
+    notifications.queue(
+        key=f"application:{application.pk}:{template}:{session.pk}:{entry.pk}",
+        template=template,
+        recipient=application.email,
+        language=application.language,
+        event=application.event,
+        application=application,
+    )
 
 
 def _release_sessions(application: Application, *, keep_requests: bool) -> None:
@@ -862,8 +922,11 @@ def request_session_seats(
     for session in sessions:
         if session.event_id != locked.event_id:
             raise ValidationError({"sessions": _("A chosen session belongs to another event.")})
-        if session.is_cancelled:
+    fresh = {s.pk: s for s in capacity.lock_sessions(sessions)}  # the access rule as it is now, not the caller's copy
+    for session in sessions:
+        if fresh[session.pk].is_cancelled:
             raise ValidationError({"sessions": _("“%(session)s” is cancelled.") % {"session": session.title}})
+    session_access.check_requested(locked, [fresh[session.pk] for session in sessions])
     existing = set(locked.seats.values_list("session_id", flat=True))
     new = [s for s in {s.pk: s for s in sessions}.values() if s.pk not in existing]
     for session in new:
@@ -900,6 +963,109 @@ def release_session_seat(application: Application, session: Any, *, actor: Any, 
         session=session.pk,
         status=status,
     )
+
+
+@transaction.atomic
+def invite_to_session(application: Application, session: Any, *, actor: Any, request: Any = None) -> SessionSeat:
+    """An organiser invites one person to one session by hand, whatever its access rule.
+
+    The seat is taken under the same locks as every other (event, application, session): confirmed at
+    once for an approved application when the session has room, waitlisted when it is full, and kept
+    as a request (allocated on approval) otherwise. The invitation is audited and the person mailed."""
+    _event_capacity, locked = _lock_application(application.event, application)
+    if locked.status in CLOSED_STATUSES:
+        raise ValidationError(_("This application is closed; it cannot take session seats."), code="closed")
+    if session.event_id != locked.event_id:
+        raise ValidationError({"session": _("A chosen session belongs to another event.")})
+    (locked_session,) = capacity.lock_sessions([session])
+    if locked_session.is_cancelled:
+        raise ValidationError({"session": _("“%(session)s” is cancelled.") % {"session": locked_session.title}})
+    if SessionInvitation.objects.filter(application=locked, session=locked_session).exists():
+        raise ValidationError(
+            {"session": _("This person is already invited to “%(session)s”.") % {"session": locked_session.title}},
+            code="already_invited",
+        )
+    SessionInvitation.objects.create(
+        application=locked,
+        session=locked_session,
+        invited_by=actor if getattr(actor, "is_authenticated", False) else None,
+    )
+    seat, _created = SessionSeat.objects.get_or_create(
+        application=locked, session=locked_session, defaults={"status": SessionSeat.Status.REQUESTED}
+    )
+    seat.application = locked
+    if locked.status == Status.APPROVED and seat.status == SessionSeat.Status.REQUESTED:
+        capacity.allocate_session_seat(seat, locked_session)
+    entry = audit.record(
+        "accreditation.session_invited",
+        actor=actor,
+        obj=locked,
+        event_slug=locked.event.slug,
+        request=request,
+        session=locked_session.pk,
+        status=seat.status,
+    )
+    _mail_about_session(locked, "session_invitation", locked_session, entry)
+    return seat
+
+
+@transaction.atomic
+def withdraw_session_invitation(application: Application, session: Any, *, actor: Any, request: Any = None) -> None:
+    """Withdraw an organiser's invitation; a seat the person is then no longer eligible for is released
+    (the session's waitlist moves up) and the person is mailed."""
+    _event_capacity, locked = _lock_application(application.event, application)
+    (locked_session,) = capacity.lock_sessions([session])
+    invitation = SessionInvitation.objects.filter(application=locked, session=locked_session).first()
+    if invitation is None:
+        raise ValidationError(
+            {"session": _("This person is not invited to “%(session)s”.") % {"session": locked_session.title}},
+            code="not_invited",
+        )
+    invitation.delete()
+    seat = SessionSeat.objects.filter(application=locked, session=locked_session).first()
+    released = None
+    if seat is not None and not session_access.may_attend(locked, locked_session):
+        released = seat.status
+        seat.delete()
+        if released == SessionSeat.Status.CONFIRMED:
+            _promote_session(locked_session)
+    entry = audit.record(
+        "accreditation.session_invitation_withdrawn",
+        actor=actor,
+        obj=locked,
+        event_slug=locked.event.slug,
+        request=request,
+        session=locked_session.pk,
+        released=released,
+    )
+    if locked.status not in CLOSED_STATUSES:
+        _mail_about_session(locked, "session_invitation_withdrawn", locked_session, entry)
+
+
+@transaction.atomic
+def release_ineligible_session_seats(session: Any, *, actor: Any = None, request: Any = None) -> int:
+    """After a session's access rule changed: release the seats and requests of those who may no
+    longer attend it (each person is told; the waitlist moves up). Returns how many were released.
+
+    Locks in the usual order: the event, the applications holding seats (by id), then the session."""
+    capacity.lock_event(session.event)
+    application_ids = sorted(set(SessionSeat.objects.filter(session=session).values_list("application_id", flat=True)))
+    applications = {
+        a.pk: a
+        for a in Application.objects.select_for_update(of=("self",))
+        .select_related("event")
+        .filter(pk__in=application_ids)
+        .order_by("pk")
+    }
+    (locked_session,) = capacity.lock_sessions([session])
+    released = 0
+    for seat in SessionSeat.objects.filter(session=locked_session).order_by("application_id"):
+        application = applications[seat.application_id]
+        if not session_access.may_attend(application, locked_session):
+            seat.application = application
+            _drop_ineligible_seat(seat, locked_session, actor=actor, request=request)
+            released += 1
+    return released
 
 
 # --- Delegations -------------------------------------------------------------------------------

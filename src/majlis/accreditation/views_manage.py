@@ -36,7 +36,8 @@ from majlis.core.permissions import is_organiser, organiser_required
 from majlis.events.models import Event
 
 from . import exports, notifications, queries, services, stats
-from .models import Application, Mode
+from .forms import add_service_errors
+from .models import Application, Mode, SessionInvitation
 
 View = Callable[..., HttpResponse]
 NAMESPACE = "events:accreditation-manage"
@@ -159,6 +160,37 @@ class BulkActionForm(forms.Form):
         if cleaned.get("action") in ACTIONS_NEEDING_A_REASON and not (cleaned.get("reason") or "").strip():
             self.add_error("reason", _("Give a reason: the participant is told why."))
         return cleaned
+
+
+class SessionInvitationForm(forms.Form):
+    """An organiser invites one participant to a session by hand (any access rule)."""
+
+    session = forms.TypedChoiceField(
+        label=gettext_lazy("Session"),
+        coerce=int,
+        empty_value=None,
+        error_messages={"required": gettext_lazy("Choose the session to invite this person to.")},
+        help_text=gettext_lazy(
+            "The person gets a seat even in a session by invitation or reserved for other categories, "
+            "if there is room (otherwise a place on its waiting list), and is told by e-mail."
+        ),
+    )
+
+    def __init__(self, *args: Any, application: Application, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.sessions = {session.pk: session for session in queries.sessions_to_invite_to(application)}
+        field: Any = self.fields["session"]
+        field.choices = [("", _("Choose a session"))] + [
+            (pk, _session_choice_label(session)) for pk, session in self.sessions.items()
+        ]
+
+    def chosen_session(self) -> Any:
+        return self.sessions[self.cleaned_data["session"]]
+
+
+def _session_choice_label(session: Any) -> str:
+    starts = timezone.localtime(session.starts_at)
+    return f"{session.title} — {starts:%d.%m.%Y %H:%M} ({session.get_access_display()})"
 
 
 class ExportForm(forms.Form):
@@ -293,7 +325,13 @@ def _file_url(name: str, application: Application) -> str | None:
 
 
 def _detail_page(
-    request: HttpRequest, event: Event, application: Application, *, passport_number: str | None = None
+    request: HttpRequest,
+    event: Event,
+    application: Application,
+    *,
+    passport_number: str | None = None,
+    invitation_form: SessionInvitationForm | None = None,
+    status: int = 200,
 ) -> HttpResponse:
     history = AuditEntry.objects.filter(object_type=Application._meta.label, object_id=str(application.pk)).order_by(
         "at", "id"
@@ -314,8 +352,13 @@ def _detail_page(
             "document_url": _file_url("document", application) if application.supporting_document else None,
             "history": history,
             "bulk_form": BulkActionForm(event=event),
+            "invitation_form": invitation_form or SessionInvitationForm(application=application),
+            "invitations": SessionInvitation.objects.filter(application=application)
+            .select_related("session", "invited_by")
+            .order_by("session__starts_at", "session_id"),
             "back": manage_url("list", event),
         },
+        status=status,
     )
     response["Cache-Control"] = "no-store, private"
     return response
@@ -348,6 +391,53 @@ def passport_reveal(request: HttpRequest, pk: int, *, event_obj: Event) -> HttpR
     application = _application(event_obj, pk)
     number = services.passport_number(application, actor=request.user, request=request)
     return _detail_page(request, event_obj, application, passport_number=number or "")
+
+
+@require_POST
+@never_cache
+@organiser_view
+def session_invite(request: HttpRequest, pk: int, *, event_obj: Event) -> HttpResponse:
+    """Invite the participant to a session by hand (``services.invite_to_session``: audited, mailed)."""
+    application = _application(event_obj, pk)
+    form = SessionInvitationForm(request.POST, application=application)
+    if form.is_valid():
+        session = form.chosen_session()
+        try:
+            seat = services.invite_to_session(application, session, actor=request.user, request=request)
+        except ValidationError as error:
+            add_service_errors(form, error)
+        else:
+            messages.success(
+                request,
+                _("%(name)s is invited to “%(session)s” (seat: %(status)s).")
+                % {"name": application.full_name, "session": session.title, "status": seat.get_status_display()},
+            )
+            return redirect(manage_url("detail", event_obj, pk=application.pk))
+    return _detail_page(request, event_obj, application, invitation_form=form, status=400)
+
+
+@require_POST
+@never_cache
+@organiser_view
+def session_invitation_withdraw(request: HttpRequest, pk: int, session: int, *, event_obj: Event) -> HttpResponse:
+    """Withdraw an invitation to a session; a seat the person is then not eligible for is released."""
+    application = _application(event_obj, pk)
+    invitation = (
+        SessionInvitation.objects.filter(application=application, session_id=session).select_related("session").first()
+    )
+    if invitation is None:
+        raise Http404("No such invitation.")
+    try:
+        services.withdraw_session_invitation(application, invitation.session, actor=request.user, request=request)
+    except ValidationError as error:
+        messages.error(request, " ".join(error.messages))
+    else:
+        messages.success(
+            request,
+            _("The invitation of %(name)s to “%(session)s” is withdrawn.")
+            % {"name": application.full_name, "session": invitation.session.title},
+        )
+    return redirect(manage_url("detail", event_obj, pk=application.pk))
 
 
 # --- Exports -------------------------------------------------------------------------------------

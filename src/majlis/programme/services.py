@@ -306,7 +306,17 @@ def update_session(
                 request=request,
                 guid=str(session.guid),
             )
+        if "access" in changes or "restricted_to" in changes:
+            _release_ineligible_seats_after_commit(session, actor=actor, request=request)
     return session
+
+
+def _release_ineligible_seats_after_commit(session: Session, *, actor: Any, request: Any) -> None:
+    """Seats of people the new access rule leaves out are released once this change is committed, in a
+    transaction of their own that takes the accreditation locks in their usual order (event first)."""
+    from majlis.accreditation.services import release_ineligible_session_seats
+
+    transaction.on_commit(lambda: release_ineligible_session_seats(session, actor=actor, request=request))
 
 
 @transaction.atomic
