@@ -18,10 +18,10 @@ from majlis.accreditation.models import Application, Category, Delegation
 from majlis.core.models import AuditEntry
 from majlis.events.models import EventRole
 from tests.accreditation.delegation_helpers import member_post, url
-from tests.factories import make_accreditation_event, make_category, make_organisation, make_role, make_user
+from tests.factories import PDF_BYTES, make_accreditation_event, make_category, make_organisation, make_role, make_user
 
 S = Application.Status
-PDF = b"%PDF-1.4\n1 0 obj<</Type/Catalog>>endobj\ntrailer<</Root 1 0 R>>\n%%EOF\n"
+PDF = PDF_BYTES  # a well-formed PDF: uploads are opened and cleaned with pikepdf
 NEVER_FOR_DELEGATIONS = {"organiser-staff", "interpreter", "security-support", "media"}
 
 

@@ -18,10 +18,17 @@ from majlis.events.models import EventRole
 from tests.accreditation.delegation_helpers import url
 from tests.accreditation.personal_data_helpers import immediate_tasks  # noqa: F401 - fixture
 from tests.accreditation.services_helpers import reviewed
-from tests.factories import make_accreditation_event, make_delegation, make_organisation, make_role, make_user
+from tests.factories import (
+    PDF_BYTES,
+    make_accreditation_event,
+    make_delegation,
+    make_organisation,
+    make_role,
+    make_user,
+)
 
 S = Application.Status
-PDF = b"%PDF-1.4\n1 0 obj<</Type/Catalog>>endobj\ntrailer<</Root 1 0 R>>\n%%EOF\n"
+PDF = PDF_BYTES  # a well-formed PDF: uploads are opened and cleaned with pikepdf
 
 
 @pytest.fixture
