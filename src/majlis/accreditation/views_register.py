@@ -26,7 +26,7 @@ from majlis.core.permissions import public
 from majlis.events.models import Event
 from majlis.events.queries import get_visible_event
 
-from . import photos, services
+from . import photos, queries, services
 from .forms import SESSION_KINDS, ApplicationForm, add_service_errors, find_invitation_code
 from .models import Application, Category, InvitationCode
 from .queries import registration_state
@@ -49,7 +49,7 @@ def render_event_page(
 
 
 def open_categories(event: Event) -> list[Category]:
-    return list(Category.objects.filter(event=event, self_registration=True).order_by("position", "id"))
+    return queries.open_categories(event)
 
 
 def intended_sessions(event: Event) -> list[Any]:
@@ -90,6 +90,7 @@ def redeem_invitation(invitation: InvitationCode) -> None:
     """Count one use of an invitation code; refuse if it was used up meanwhile (concurrent submissions)."""
     usable = Q(max_uses__isnull=True) | Q(uses__lt=F("max_uses"))
     usable &= Q(expires_at__isnull=True) | Q(expires_at__gt=timezone.now())
+    usable &= Q(revoked_at__isnull=True)
     if not InvitationCode.objects.filter(usable, pk=invitation.pk).update(uses=F("uses") + 1):
         raise ValidationError(
             {"invitation_code": _("This invitation code has just been used up. Ask the organisers for another one.")}
@@ -106,8 +107,10 @@ def submit_new_application(
             owner = user or services.user_for_email(data["email"])
             if form.invitation is not None:
                 redeem_invitation(form.invitation)
-            application = services.create_application(event, data=data, actor=owner, user=owner, request=request)
-            services.submit_application(application, actor=owner, request=request)
+            application = services.create_application(
+                event, data=data, actor=owner, user=owner, request=request, self_registration=True
+            )
+            services.submit_application(application, actor=owner, request=request, self_registration=True)
     except ValidationError as error:
         add_service_errors(form, error)
         return None
