@@ -241,6 +241,92 @@ def ensure_event_setup(event: Event) -> EventCapacity:
     return event_capacity
 
 
+CATEGORY_COPY_FIELDS = (
+    "code",
+    *(f"name_{code}" for code in ("en", "ru", "uz")),
+    "colour",
+    "needs_approval",
+    "required_document",
+    "allows_in_person",
+    "allows_online",
+    "public_listing_allowed",
+    "in_person_quota",
+    "self_registration",
+    "position",
+)
+
+
+@transaction.atomic
+def setup_new_event(
+    event: Event, *, source: Event | None = None, copy: Any = (), actor: Any = None, request: Any = None
+) -> EventCapacity:
+    """The accreditation of a new event: copied from ``source`` where asked, the defaults for the rest.
+
+    Categories are copied without their registration dates (they belong to the earlier event's
+    calendar); the privacy notice becomes version 1 with the new event's title; the settings keep
+    the switch and the retention period, and the capacity comes along with them.
+    """
+    from . import defaults
+
+    parts = frozenset(copy or ()) if source is not None else frozenset()
+    copied: dict[str, int] = {}
+    event_capacity = capacity.ensure_capacity_row(event)
+    settings_row, _created = AccreditationSettings.objects.get_or_create(event=event)
+    if "categories" in parts:
+        categories = [
+            Category(event=event, **{name: getattr(category, name) for name in CATEGORY_COPY_FIELDS})
+            for category in Category.objects.filter(event=source).order_by("position", "id")
+        ]
+        copied["categories"] = len(Category.objects.bulk_create(categories))
+    if not copied.get("categories"):
+        defaults.create_default_categories(event)
+    notice = current_privacy_notice(source) if "privacy_notice" in parts and source is not None else None
+    if notice is not None:
+        texts = {}
+        for code in ("en", "ru", "uz"):
+            text = getattr(notice, f"text_{code}") or ""
+            old_title = getattr(source, f"title_{code}") or ""
+            new_title = getattr(event, f"title_{code}") or event.title_en or ""
+            texts[f"text_{code}"] = text.replace(old_title, new_title) if old_title else text
+        PrivacyNotice.objects.create(event=event, version=1, **texts)
+        copied["privacy_notice"] = notice.version
+    if "accreditation_settings" in parts and source is not None:
+        source_settings = AccreditationSettings.objects.filter(event=source).first()
+        if source_settings is not None:
+            settings_row.registration_open = source_settings.registration_open
+            settings_row.retention_days = source_settings.retention_days
+            settings_row.save(update_fields=["registration_open", "retention_days"])
+        source_capacity = EventCapacity.objects.filter(event=source).first()
+        if source_capacity is not None and source_capacity.in_person_capacity is not None:
+            event_capacity.in_person_capacity = source_capacity.in_person_capacity
+            event_capacity.save(update_fields=["in_person_capacity"])
+        copied["accreditation_settings"] = 1
+    defaults.create_privacy_notice(event)  # when none was copied (it uses the retention period just set)
+    audit.record(
+        "accreditation.event_set_up",
+        actor=actor,
+        obj=settings_row,
+        event_slug=event.slug,
+        request=request,
+        source=source.slug if source is not None else None,
+        copied=copied,
+    )
+    return event_capacity
+
+
+@transaction.atomic
+def create_default_privacy_notice(event: Event, *, actor: Any, request: Any = None) -> PrivacyNotice | None:
+    """The standard privacy notice (version 1, three languages) for an event that has none yet."""
+    from . import defaults
+
+    notice = defaults.create_privacy_notice(event)
+    if notice is not None:
+        audit.record(
+            "accreditation.privacy_notice_created", actor=actor, obj=notice, event_slug=event.slug, request=request
+        )
+    return notice
+
+
 def registration_settings(event: Event) -> AccreditationSettings:
     settings_row, _created = AccreditationSettings.objects.get_or_create(event=event)
     return settings_row

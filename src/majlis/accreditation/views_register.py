@@ -22,7 +22,7 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.debug import sensitive_post_parameters
 from django.views.decorators.http import require_GET
 
-from majlis.core.permissions import public
+from majlis.core.permissions import is_organiser, public
 from majlis.events.models import Event
 from majlis.events.queries import get_visible_event
 
@@ -30,6 +30,7 @@ from . import photos, queries, services
 from .forms import SESSION_KINDS, ApplicationForm, add_service_errors, find_invitation_code
 from .models import Application, Category, InvitationCode
 from .queries import registration_state
+from .views_setup import setup_problems
 
 PENDING_SESSION_KEY = "accreditation.pending_files"
 REGISTERED_SESSION_KEY = "accreditation.registered"
@@ -130,8 +131,12 @@ def register(request: HttpRequest, event: str) -> HttpResponse:
     notice = services.current_privacy_notice(ev) if state == "open" else None
     if state == "open" and notice is None:
         state = "not_open"
+    # Organisers see what keeps registration from opening (or limits it), with links to fix each point.
+    problems = setup_problems(ev) if is_organiser(request.user, ev) else []
     if state != "open":
-        return render_event_page(request, "accreditation/register/closed.html", ev, {"state": state})
+        return render_event_page(
+            request, "accreditation/register/closed.html", ev, {"state": state, "problems": problems}
+        )
 
     code_text = request.POST.get("invitation_code", "") if request.method == "POST" else request.GET.get("code", "")
     invitation = find_invitation_code(ev, str(code_text)[:64])
@@ -163,6 +168,7 @@ def register(request: HttpRequest, event: str) -> HttpResponse:
         "invitation": invitation,
         "has_open_categories": bool(categories),
         "photo_preview_url": _pending_photo_url(ev, form),
+        "problems": problems,
     }
     return render_event_page(request, "accreditation/register/form.html", ev, context, status=status)
 
