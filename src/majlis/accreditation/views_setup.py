@@ -40,7 +40,7 @@ def setup_url(name: str, event: Event, anchor: str = "", **kwargs: Any) -> str:
 
 
 def _when(value: Any, event: Event) -> str:
-    return formats.date_format(timezone.localtime(value, event.tz), "DATETIME_FORMAT")
+    return formats.date_format(timezone.localtime(value, event.tz), "j E Y, H:i")
 
 
 def setup_problems(event: Event, now: Any = None) -> list[dict[str, Any]]:
