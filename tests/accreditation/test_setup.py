@@ -224,7 +224,7 @@ def test_settings_are_saved_in_the_event_time_zone_and_audited(organiser_client,
 def test_settings_closing_before_opening_is_refused_and_keeps_the_input(organiser_client, event):
     data = settings_post(event, registration_opens_at="2031-02-10T09:00", registration_closes_at="2031-01-10T09:00")
     response = organiser_client.post(url("registration", event), data)
-    assert response.status_code == 400
+    assert response.status_code == 200
     assert "registration_closes_at" in response.context["form"].errors
     assert 'value="2031-02-10T09:00"' in response.content.decode()
     assert AccreditationSettings.objects.get(event=event).registration_opens_at is None
@@ -350,7 +350,7 @@ def test_invitation_code_form_errors_keep_the_input(organiser_client, event):
     response = organiser_client.post(
         url("invitation-codes", event), {"category": media.pk, "label": "Press pool", "max_uses": "0"}
     )
-    assert response.status_code == 400 and "max_uses" in response.context["form"].errors
+    assert response.status_code == 200 and "max_uses" in response.context["form"].errors
     assert 'value="Press pool"' in response.content.decode()
     assert not InvitationCode.objects.exists()
 

@@ -127,7 +127,7 @@ def registration_settings(request: HttpRequest, *, event_obj: Event) -> HttpResp
         return _settings_page(request, event, RegistrationSettingsForm(initial=initial, categories=categories))
     form = RegistrationSettingsForm(request.POST, initial=initial, categories=categories)
     if not form.is_valid():
-        return _settings_page(request, event, form, status=400)
+        return _settings_page(request, event, form)
     try:
         with transaction.atomic():
             services.update_registration_settings(event, data=form.settings_data(), actor=request.user, request=request)
@@ -151,7 +151,7 @@ def registration_settings(request: HttpRequest, *, event_obj: Event) -> HttpResp
     except ValidationError as error:
         if not form.errors:
             add_service_errors(form, error)
-        return _settings_page(request, event, form, status=400)
+        return _settings_page(request, event, form)
     messages.success(request, _("The registration settings are saved."))
     return redirect(setup_url("registration", event))
 
@@ -216,7 +216,7 @@ def invitation_codes(request: HttpRequest, *, event_obj: Event) -> HttpResponse:
         return _codes_page(request, event, InvitationCodeForm(event=event))
     form = InvitationCodeForm(request.POST, event=event)
     if not form.is_valid():
-        return _codes_page(request, event, form, status=400)
+        return _codes_page(request, event, form)
     try:
         _invitation, code = services.create_invitation_code(
             form.cleaned_data["category"],
@@ -228,7 +228,7 @@ def invitation_codes(request: HttpRequest, *, event_obj: Event) -> HttpResponse:
         )
     except ValidationError as error:
         add_service_errors(form, error)
-        return _codes_page(request, event, form, status=400)
+        return _codes_page(request, event, form)
     # Shown in this answer only (never stored in the session or a message): the hash cannot give it back.
     return _codes_page(request, event, InvitationCodeForm(event=event), new_code=code)
 

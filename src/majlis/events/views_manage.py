@@ -79,12 +79,11 @@ def event_create(request: HttpRequest) -> HttpResponse:
                     % {"title": event.title},
                 )
                 return redirect("events:accreditation-setup:registration", event=event.slug)
-        status = 400
     else:
         source = services.copy_sources(request.user).filter(pk=_int(request.GET.get("from"))).first()
         form = EventCreateForm(initial=_initial_from(source), user=request.user)
-        status = 200
-    return render(request, "events/manage/event_create.html", {"form": form}, status=status)
+    # An invalid form comes back with its errors and everything typed (with 200, like the other forms).
+    return render(request, "events/manage/event_create.html", {"form": form})
 
 
 def _int(value: Any) -> int | None:
