@@ -184,7 +184,7 @@ def test_publish_makes_a_draft_public_and_is_audited(organiser_client, event):
     assert organiser_client.post(url("publish", event)).status_code == 302
     event.refresh_from_db()
     assert event.status == Event.Status.PUBLISHED
-    assert AuditEntry.objects.filter(action="events.event_published", event_slug=event.slug).exists()
+    assert AuditEntry.objects.filter(action="event.published", event_slug=event.slug).exists()
 
 
 # --- Settings, dates and the registration state ---------------------------------------------------------

@@ -160,7 +160,7 @@ def test_event_create_from_scratch_gets_defaults_and_its_creator_as_organiser(cl
     notice = PrivacyNotice.objects.get(event=event)
     assert "Dushanbe conference 2024" in notice.text_en and "Душанбинская конференция 2024" in notice.text_ru
     assert AccreditationSettings.objects.get(event=event).retention_days == 180
-    assert AuditEntry.objects.filter(action="events.event_created", event_slug=event.slug, actor=organiser).exists()
+    assert AuditEntry.objects.filter(action="event.created", event_slug=event.slug, actor=organiser).exists()
 
 
 def test_event_create_copies_the_chosen_parts_of_an_earlier_event(client, organiser, series, earlier):
@@ -247,3 +247,13 @@ def test_create_event_service_gives_every_new_event_its_accreditation_defaults(o
     assert accreditation_services.current_privacy_notice(event).version == 1
     assert AccreditationSettings.objects.filter(event=event).exists()
     assert EventCapacity.objects.filter(event=event).exists()
+
+
+def test_event_added_in_the_back_office_gets_its_accreditation_defaults_too(admin_client):
+    from tests.core.test_admin import _admin_url, _event_form_data
+
+    assert admin_client.post(_admin_url(Event, "add"), _event_form_data()).status_code == 302
+    event = Event.objects.get(slug="dushanbe-2024")
+    assert Category.objects.filter(event=event).count() == len(DEFAULT_CATEGORIES)
+    assert PrivacyNotice.objects.filter(event=event, version=1).exists()
+    assert AccreditationSettings.objects.filter(event=event).exists()

@@ -123,7 +123,7 @@ def create_event(
     if getattr(actor, "is_authenticated", False):
         EventRole.objects.get_or_create(event=event, user=actor, role=EventRole.Role.ORGANISER_ADMIN)
     audit.record(
-        "events.event_created",
+        "event.created",
         actor=actor,
         obj=event,
         event_slug=event.slug,
@@ -131,15 +131,22 @@ def create_event(
         copied_from=copy_from.slug if copy_from else None,
         copied=sorted(parts) if copy_from else [],
     )
+    set_up_new_event(event, source=copy_from, copy=parts, actor=actor, request=request)
+    return event
+
+
+def set_up_new_event(
+    event: Event, *, source: Event | None = None, copy: Any = (), actor: Any = None, request: Any = None
+) -> None:
+    """Let the apps above events set up their part of a new event (however it was created)."""
     event_created.send(
         sender=Event,
         event=event,
-        source=copy_from,
-        copy=parts if copy_from else frozenset(),
+        source=source,
+        copy=frozenset(copy or ()) if source is not None else frozenset(),
         actor=actor,
         request=request,
     )
-    return event
 
 
 @transaction.atomic
@@ -150,6 +157,6 @@ def publish_event(event: Event, *, actor: Any, request: Any = None) -> Event:
         raise ValidationError(_("Only a draft can be published."), code="not_draft")
     locked.status = Event.Status.PUBLISHED
     locked.save(update_fields=["status", "updated_at"])
-    audit.record("events.event_published", actor=actor, obj=locked, event_slug=locked.slug, request=request)
+    audit.record("event.published", actor=actor, obj=locked, event_slug=locked.slug, request=request)
     event.status = locked.status
     return event
