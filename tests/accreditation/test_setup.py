@@ -381,3 +381,12 @@ def test_invitation_code_uses_are_counted_on_the_list(organiser_client, client, 
     invitation.refresh_from_db()
     assert invitation.uses == 1
     assert "1 of 2" in organiser_client.get(url("invitation-codes", event)).content.decode()
+
+
+def test_registration_open_without_capacity_shows_the_form_and_a_point_to_check(organiser_client, event):
+    EventCapacity.objects.filter(event=event).update(in_person_capacity=None)
+    response = organiser_client.get(register_url(event))
+    assert response.context["form"] is not None
+    assert [problem["code"] for problem in response.context["problems"]] == ["no_capacity"]
+    html = response.content.decode()
+    assert "Registration: points to check" in html and "Before the public can register" not in html
