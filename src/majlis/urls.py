@@ -5,6 +5,7 @@ from majlis.api import api
 from majlis.core import views as core_views
 from majlis.core.admin_site import admin_site
 from majlis.events import views as event_views
+from majlis.events import views_manage as event_manage_views
 
 urlpatterns = [
     path("", core_views.root_redirect, name="root"),
@@ -22,6 +23,7 @@ urlpatterns += i18n_patterns(
     path("account/my-data/", include("majlis.accreditation.urls_my_data")),
     path("account/files/", include("majlis.accreditation.urls_files")),
     path("account/", include("majlis.core.urls_account")),
+    path("manage/events/new/", event_manage_views.event_create, name="event-create"),
     path("<slug:event>/", include("majlis.events.urls")),
     path("<slug:event>/", include("majlis.accreditation.urls_event")),
     prefix_default_language=True,

@@ -9,10 +9,10 @@ from django.utils import timezone
 
 from majlis.accreditation import personal_data, stats
 from majlis.accreditation.models import (
+    AccreditationSettings,
     Application,
     Delegation,
     DelegationDocument,
-    EventCapacity,
     Notification,
     SessionSeat,
 )
@@ -42,7 +42,7 @@ def at(day: date) -> datetime:
 def tashkent():
     """Tashkent 2022 (3–4 March), 90 days of retention: data goes on 3 June 2022."""
     event = make_event(slug="tashkent-2022", start_date=date(2022, 3, 3), end_date=date(2022, 3, 4))
-    EventCapacity.objects.create(event=event, retention_days=90)
+    AccreditationSettings.objects.create(event=event, retention_days=90)
     delegates = category(event, code="delegate", name="Delegate of a Member State")
     media = category(event, code="media", name="Media")
     focal = make_user(password=None)

@@ -12,7 +12,13 @@ from django.utils import timezone
 from PIL import Image
 
 from majlis.accreditation import services
-from majlis.accreditation.models import Application, EventCapacity, InvitationCode, PrivacyNotice, SessionSeat
+from majlis.accreditation.models import (
+    AccreditationSettings,
+    Application,
+    InvitationCode,
+    PrivacyNotice,
+    SessionSeat,
+)
 from majlis.accreditation.views_register import pending_photo, register, registered
 from majlis.core import crypto
 from majlis.core.models import AuditEntry
@@ -168,7 +174,7 @@ def test_register_stores_the_chosen_side_events(client, open_event):
 
 @pytest.mark.parametrize("language", ["en", "ru", "uz"])
 def test_register_closed_shows_a_clear_page_without_form(client, open_event, language):
-    EventCapacity.objects.filter(event=open_event).update(registration_open=False)
+    AccreditationSettings.objects.filter(event=open_event).update(registration_open=False)
     response = client.get(register_url(open_event, language))
     assert response.status_code == 200
     assert response.context["state"] == "closed"
@@ -190,7 +196,7 @@ def test_register_before_the_organisers_set_up_accreditation_is_not_open(client)
     response = client.get(register_url(upcoming))
     assert response.context["state"] == "not_open"
     PrivacyNotice.objects.filter(event=upcoming).delete()
-    EventCapacity.objects.create(event=upcoming)
+    AccreditationSettings.objects.create(event=upcoming)
     assert client.get(register_url(upcoming)).context["state"] == "not_open"  # no privacy notice yet
 
 

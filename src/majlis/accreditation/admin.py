@@ -8,7 +8,6 @@ codes are shown once, when created: only their hash is stored. Log-in links show
 
 from __future__ import annotations
 
-import secrets
 from typing import Any
 
 from django import forms
@@ -24,8 +23,8 @@ from majlis.core.audit import record
 from majlis.events.admin import all_languages, per_language
 
 from . import notifications, services
-from .forms import code_digest
 from .models import (
+    AccreditationSettings,
     Application,
     Category,
     Delegation,
@@ -39,16 +38,8 @@ from .models import (
     SessionSeat,
 )
 
-# Letters and digits that cannot be mistaken for each other when read aloud or typed from paper.
-CODE_ALPHABET = "ABCDEFGHJKLMNPQRSTUVWXYZ23456789"
-CODE_GROUPS = 3
-CODE_GROUP_LENGTH = 4
-
-
-def generate_invitation_code() -> str:
-    """Twelve random characters in three groups, e.g. ``K7QM-2XHD-R9PA`` (about 60 bits)."""
-    groups = ["".join(secrets.choice(CODE_ALPHABET) for _i in range(CODE_GROUP_LENGTH)) for _g in range(CODE_GROUPS)]
-    return "-".join(groups)
+generate_invitation_code = services.generate_invitation_code
+CODE_ALPHABET = services.CODE_ALPHABET
 
 
 class AuditedAdmin(admin.ModelAdmin):
@@ -150,40 +141,47 @@ class InvitationCodeForm(forms.ModelForm):
 @admin.register(InvitationCode, site=admin_site)
 class InvitationCodeAdmin(AuditedAdmin):
     form = InvitationCodeForm
-    list_display = ["__str__", "category", "uses", "max_uses", "expires_at"]
+    list_display = ["__str__", "category", "uses", "max_uses", "expires_at", "revoked_at"]
     list_filter = ["category__event", "category"]
     search_fields = ["label"]
     list_select_related = ["category__event"]
     autocomplete_fields = ["category"]
-    readonly_fields = ["uses"]
-    fields = ["category", "label", ("max_uses", "uses"), "expires_at"]
+    readonly_fields = ["uses", "revoked_at"]
+    fields = ["category", "label", ("max_uses", "uses"), "expires_at", "revoked_at"]
 
     def save_model(self, request: HttpRequest, obj: InvitationCode, form: forms.ModelForm, change: bool) -> None:
-        code = None
-        if not change:
-            code = generate_invitation_code()
-            while InvitationCode.objects.filter(code_hash=code_digest(code)).exists():  # pragma: no cover
-                code = generate_invitation_code()
-            obj.code_hash = code_digest(code)
-        super().save_model(request, obj, form, change)
-        if code is not None:
-            # Shown once: only the hash is stored, nobody can see the code again.
-            messages.warning(
-                request,
-                _(
-                    "The invitation code is %(code)s — copy it now and send it to the people it is for: "
-                    "it is stored only as a hash and cannot be shown again."
-                )
-                % {"code": code},
+        if change:
+            super().save_model(request, obj, form, change)
+            return
+        # A new code goes through the service (audited); the instance takes the saved row's identity.
+        invitation, code = services.create_invitation_code(
+            obj.category,
+            label=obj.label,
+            max_uses=obj.max_uses,
+            expires_at=obj.expires_at,
+            actor=request.user,
+            request=request,
+        )
+        obj.pk, obj.code_hash, obj.created_at = invitation.pk, invitation.code_hash, invitation.created_at
+        obj._state.adding = False
+        obj._state.db = invitation._state.db
+        # Shown once: only the hash is stored, nobody can see the code again.
+        messages.warning(
+            request,
+            _(
+                "The invitation code is %(code)s — copy it now and send it to the people it is for: "
+                "it is stored only as a hash and cannot be shown again."
             )
+            % {"code": code},
+        )
 
 
 @admin.register(EventCapacity, site=admin_site)
 class EventCapacityAdmin(AuditedAdmin):
-    list_display = ["event", "in_person_capacity", "registration_open", "retention_days"]
+    list_display = ["event", "in_person_capacity"]
     list_select_related = ["event"]
     autocomplete_fields = ["event"]
-    fields = ["event", "in_person_capacity", "registration_open", "retention_days"]
+    fields = ["event", "in_person_capacity"]
 
     def save_model(self, request: HttpRequest, obj: EventCapacity, form: forms.ModelForm, change: bool) -> None:
         capacity_changed = change and "in_person_capacity" in form.changed_data
@@ -194,6 +192,20 @@ class EventCapacityAdmin(AuditedAdmin):
         super().save_model(request, obj, form, change)
         if capacity_changed:
             services.set_capacity(obj.event, in_person_capacity=new_capacity, actor=request.user, request=request)
+
+
+@admin.register(AccreditationSettings, site=admin_site)
+class AccreditationSettingsAdmin(AuditedAdmin):
+    list_display = ["event", "registration_open", "registration_opens_at", "registration_closes_at", "retention_days"]
+    list_select_related = ["event"]
+    autocomplete_fields = ["event"]
+    fields = [
+        "event",
+        "registration_open",
+        ("registration_opens_at", "registration_closes_at"),
+        "nomination_deadline",
+        "retention_days",
+    ]
 
 
 @admin.register(PrivacyNotice, site=admin_site)

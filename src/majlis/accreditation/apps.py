@@ -6,3 +6,11 @@ class AccreditationConfig(AppConfig):
     name = "majlis.accreditation"
     label = "accreditation"
     verbose_name = _("Accreditation")
+
+    def ready(self) -> None:
+        from majlis.events.signals import event_created
+
+        from .signals import set_up_new_event
+
+        # Every new event gets its categories, settings and privacy notice (defaults or copies).
+        event_created.connect(set_up_new_event, dispatch_uid="accreditation.set_up_new_event")

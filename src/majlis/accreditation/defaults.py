@@ -8,7 +8,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any
 
-from .models import Category, EventCapacity, PrivacyNotice, SupportingDocument
+from .models import DEFAULT_RETENTION_DAYS, AccreditationSettings, Category, PrivacyNotice, SupportingDocument
 
 NV = SupportingDocument.NOTE_VERBALE
 NL = SupportingDocument.NOMINATION_LETTER
@@ -295,7 +295,10 @@ def create_privacy_notice(event: Any) -> PrivacyNotice | None:
     """Version 1 of the privacy notice, if the event has none yet."""
     if PrivacyNotice.objects.filter(event=event).exists():
         return None
-    days = EventCapacity.objects.filter(event=event).values_list("retention_days", flat=True).first() or 180
+    days = (
+        AccreditationSettings.objects.filter(event=event).values_list("retention_days", flat=True).first()
+        or DEFAULT_RETENTION_DAYS
+    )
 
     def title(language: str) -> str:
         return getattr(event, f"title_{language}", "") or event.title_en or event.title

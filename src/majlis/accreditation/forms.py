@@ -135,7 +135,7 @@ def find_invitation_code(event: Event, code: str) -> InvitationCode | None:
         return None
     invitation = (
         InvitationCode.objects.select_related("category")
-        .filter(code_hash=code_digest(code), category__event=event)
+        .filter(code_hash=code_digest(code), category__event=event, revoked_at__isnull=True)
         .first()
     )
     if invitation is None:

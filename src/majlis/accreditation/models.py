@@ -8,6 +8,7 @@ storage and served only by permission-checked views; passport numbers are encryp
 from __future__ import annotations
 
 import uuid
+from datetime import datetime
 
 from django.conf import settings
 from django.core.validators import RegexValidator
@@ -79,6 +80,18 @@ class Category(models.Model):
         ),
     )
     position = models.PositiveSmallIntegerField(_("order"), default=0)
+    registration_opens_at = models.DateTimeField(
+        _("individual registration opens"),
+        null=True,
+        blank=True,
+        help_text=_("Empty: when the event's registration opens."),
+    )
+    registration_closes_at = models.DateTimeField(
+        _("individual registration closes"),
+        null=True,
+        blank=True,
+        help_text=_("Empty: when the event's registration closes."),
+    )
 
     class Meta:
         verbose_name = _("participant category")
@@ -88,6 +101,14 @@ class Category(models.Model):
 
     def __str__(self) -> str:
         return self.name
+
+    def registration_window_state(self, now: datetime) -> str:
+        """'open', 'not_open' (before its own opening time) or 'closed' (after its own closing time)."""
+        if self.registration_opens_at is not None and now < self.registration_opens_at:
+            return "not_open"
+        if self.registration_closes_at is not None and now >= self.registration_closes_at:
+            return "closed"
+        return "open"
 
     @property
     def modes(self) -> list[str]:
@@ -105,6 +126,8 @@ class InvitationCode(models.Model):
     max_uses = models.PositiveIntegerField(_("maximum uses"), null=True, blank=True)
     uses = models.PositiveIntegerField(_("uses"), default=0)
     expires_at = models.DateTimeField(_("expires"), null=True, blank=True)
+    created_at = models.DateTimeField(_("created"), null=True, blank=True, auto_now_add=True)
+    revoked_at = models.DateTimeField(_("revoked"), null=True, blank=True)
 
     class Meta:
         verbose_name = _("invitation code")
@@ -113,21 +136,88 @@ class InvitationCode(models.Model):
     def __str__(self) -> str:
         return self.label or f"{self.category} #{self.pk}"
 
+    def state(self, now: datetime) -> str:
+        """'active', 'revoked', 'expired' or 'used_up'."""
+        if self.revoked_at is not None:
+            return "revoked"
+        if self.expires_at is not None and self.expires_at <= now:
+            return "expired"
+        if self.max_uses is not None and self.uses >= self.max_uses:
+            return "used_up"
+        return "active"
+
 
 class EventCapacity(models.Model):
     """The in-person capacity of an event; its row is the lock taken by every seat allocation."""
 
     event = models.OneToOneField(Event, verbose_name=_("event"), on_delete=models.CASCADE, related_name="capacity")
     in_person_capacity = models.PositiveIntegerField(_("in-person capacity"), null=True, blank=True)
-    registration_open = models.BooleanField(_("registration open"), default=True)
-    retention_days = models.PositiveIntegerField(_("keep personal data for (days after the event)"), default=180)
+
+    class Meta:
+        verbose_name = _("in-person capacity")
+        verbose_name_plural = _("in-person capacities")
+
+    def __str__(self) -> str:
+        return str(self.event)
+
+
+DEFAULT_RETENTION_DAYS = 180
+
+
+class AccreditationSettings(models.Model):
+    """When an event's registration is open, the focal points' nomination deadline, and data retention."""
+
+    event = models.OneToOneField(
+        Event, verbose_name=_("event"), on_delete=models.CASCADE, related_name="accreditation_settings"
+    )
+    registration_open = models.BooleanField(
+        _("registration open"),
+        default=True,
+        help_text=_("Switch off to close registration at once, whatever the dates."),
+    )
+    registration_opens_at = models.DateTimeField(
+        _("registration opens"), null=True, blank=True, help_text=_("Empty: as soon as the switch is on.")
+    )
+    registration_closes_at = models.DateTimeField(
+        _("registration closes"), null=True, blank=True, help_text=_("Empty: until the event ends.")
+    )
+    nomination_deadline = models.DateTimeField(
+        _("nomination deadline"),
+        null=True,
+        blank=True,
+        help_text=_("After it, focal points can no longer nominate members; organisers still can."),
+    )
+    retention_days = models.PositiveIntegerField(
+        _("keep personal data for (days after the event)"), default=DEFAULT_RETENTION_DAYS
+    )
 
     class Meta:
         verbose_name = _("accreditation settings")
         verbose_name_plural = _("accreditation settings")
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(registration_opens_at__isnull=True)
+                | models.Q(registration_closes_at__isnull=True)
+                | models.Q(registration_closes_at__gt=models.F("registration_opens_at")),
+                name="registration_closes_after_it_opens",
+            )
+        ]
 
     def __str__(self) -> str:
         return str(self.event)
+
+    def window_state(self, now: datetime) -> str:
+        """'open', 'closed' (switched off or after the closing time) or 'not_open' (before the opening time)."""
+        if not self.registration_open:
+            return "closed"
+        if self.registration_closes_at is not None and now >= self.registration_closes_at:
+            return "closed"
+        if self.registration_opens_at is not None and now < self.registration_opens_at:
+            return "not_open"
+        return "open"
+
+    def nomination_closed(self, now: datetime) -> bool:
+        return self.nomination_deadline is not None and now >= self.nomination_deadline
 
 
 class PrivacyNotice(models.Model):

@@ -4,7 +4,7 @@
 the decrypted passport numbers (each decryption is written to the audit log).
 
 ``purge_event(event, now=...)`` removes the personal data of the event's applications once the
-event's end date plus ``EventCapacity.retention_days`` has passed, and earlier for applications whose
+event's end date plus ``AccreditationSettings.retention_days`` has passed, and earlier for applications whose
 owner asked for deletion (at once, unless they are approved for an event that has not ended yet:
 then the day after it ends). What stays is what anonymous statistics need: category, status,
 nationality, gender, participation mode, language, delegation and the session seats.
@@ -28,10 +28,11 @@ from majlis.core.models import AuditEntry
 from majlis.events.models import Event
 
 from .models import (
+    DEFAULT_RETENTION_DAYS,
+    AccreditationSettings,
     Application,
     Delegation,
     DelegationDocument,
-    EventCapacity,
     LoginLink,
     Notification,
     SessionSeat,
@@ -359,8 +360,8 @@ class PurgeResult:
 
 
 def retention_days(event: Event) -> int:
-    days = EventCapacity.objects.filter(event=event).values_list("retention_days", flat=True).first()
-    return days if days is not None else EventCapacity._meta.get_field("retention_days").get_default()
+    days = AccreditationSettings.objects.filter(event=event).values_list("retention_days", flat=True).first()
+    return days if days is not None else DEFAULT_RETENTION_DAYS
 
 
 def retention_ends(event: Event) -> date:

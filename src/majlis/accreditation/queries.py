@@ -9,14 +9,26 @@ from __future__ import annotations
 
 import unicodedata
 from dataclasses import asdict, dataclass, field
+from datetime import datetime
 from typing import Any
 
 from django.conf import settings
 from django.db.models import Prefetch, Q, QuerySet
+from django.utils import timezone
 
 from majlis.events.models import Event
 
-from .models import Application, Category, Delegation, EventCapacity, Mode, Notification, SessionSeat
+from .models import (
+    AccreditationSettings,
+    Application,
+    Category,
+    Delegation,
+    EventCapacity,
+    Mode,
+    Notification,
+    PrivacyNotice,
+    SessionSeat,
+)
 
 # Fields searched by the free-text box: names in the passport and in the person's own script, the
 # organisation, the e-mail address and the delegation's state or organisation.
@@ -194,11 +206,65 @@ def status_values() -> list[str]:
     return [choice.value for choice in Application.Status]
 
 
-def registration_state(event: Event) -> str:
-    """'open', or why the form is not shown: 'past', 'closed' or 'not_open'."""
+def registration_state(event: Event, now: datetime | None = None) -> str:
+    """'open', or why the form is not shown: 'past', 'closed' or 'not_open'.
+
+    The organiser's switch and dates are in the event's ``AccreditationSettings``; an event without
+    them has not opened registration yet.
+    """
     if event.phase() == "past":
         return "past"
-    capacity = EventCapacity.objects.filter(event=event).first()
-    if capacity is None:
+    settings_row = AccreditationSettings.objects.filter(event=event).first()
+    if settings_row is None:
         return "not_open"
-    return "open" if capacity.registration_open else "closed"
+    return settings_row.window_state(now or timezone.now())
+
+
+def open_categories(event: Event, now: datetime | None = None) -> list[Category]:
+    """The categories open to individual applicants at ``now`` (their own dates allowing)."""
+    now = now or timezone.now()
+    candidates = Category.objects.filter(event=event, self_registration=True).order_by("position", "id")
+    return [category for category in candidates if category.registration_window_state(now) == "open"]
+
+
+# What keeps registration from opening, in the order an organiser fixes it. Blocking problems keep
+# the form closed; the others only limit it (no category for individuals: only invitation codes).
+REGISTRATION_BLOCKERS = (
+    "past",
+    "not_published",
+    "no_settings",
+    "switched_off",
+    "not_open_yet",
+    "closed_by_date",
+    "no_privacy_notice",
+)
+REGISTRATION_WARNINGS = ("no_open_category", "no_capacity")
+
+
+def registration_problems(event: Event, now: datetime | None = None) -> list[str]:
+    """Every reason (codes of REGISTRATION_BLOCKERS and REGISTRATION_WARNINGS) the public cannot register yet."""
+    now = now or timezone.now()
+    problems: list[str] = []
+    if event.phase() == "past":
+        problems.append("past")
+    if not event.is_public:
+        problems.append("not_published")
+    settings_row = AccreditationSettings.objects.filter(event=event).first()
+    if settings_row is None:
+        problems.append("no_settings")
+    else:
+        if not settings_row.registration_open:
+            problems.append("switched_off")
+        if settings_row.registration_opens_at is not None and now < settings_row.registration_opens_at:
+            problems.append("not_open_yet")
+        if settings_row.registration_closes_at is not None and now >= settings_row.registration_closes_at:
+            problems.append("closed_by_date")
+    if not PrivacyNotice.objects.filter(event=event).exists():
+        problems.append("no_privacy_notice")
+    if not open_categories(event, now):
+        problems.append("no_open_category")
+    if event.format != Event.Format.ONLINE:
+        in_person = EventCapacity.objects.filter(event=event).values_list("in_person_capacity", flat=True).first()
+        if in_person is None:
+            problems.append("no_capacity")
+    return problems

@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import hashlib
 import re
+import secrets
 from collections.abc import Iterable
 from typing import Any
 
@@ -28,16 +29,19 @@ from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
 from majlis.core import audit, crypto
+from majlis.core.permissions import is_organiser
 from majlis.events.models import Event, EventRole
 
 from . import capacity, notifications, photos, session_access
 from .models import (
+    AccreditationSettings,
     Application,
     Category,
     Delegation,
     DelegationCategory,
     DelegationDocument,
     EventCapacity,
+    InvitationCode,
     Mode,
     PrivacyNotice,
     SessionInvitation,
@@ -231,14 +235,221 @@ def passport_number(application: Application, *, actor: Any, request: Any = None
 
 
 def ensure_event_setup(event: Event) -> EventCapacity:
-    """Default categories, the capacity row and privacy notice v1 for an event. Idempotent."""
+    """Default categories, the capacity row, the settings and privacy notice v1 for an event. Idempotent."""
     from . import defaults
 
     with transaction.atomic():
         event_capacity = capacity.ensure_capacity_row(event)
+        AccreditationSettings.objects.get_or_create(event=event)
         defaults.create_default_categories(event)
         defaults.create_privacy_notice(event)
     return event_capacity
+
+
+CATEGORY_COPY_FIELDS = (
+    "code",
+    *(f"name_{code}" for code in ("en", "ru", "uz")),
+    "colour",
+    "needs_approval",
+    "required_document",
+    "allows_in_person",
+    "allows_online",
+    "public_listing_allowed",
+    "in_person_quota",
+    "self_registration",
+    "position",
+)
+
+
+@transaction.atomic
+def setup_new_event(
+    event: Event, *, source: Event | None = None, copy: Any = (), actor: Any = None, request: Any = None
+) -> EventCapacity:
+    """The accreditation of a new event: copied from ``source`` where asked, the defaults for the rest.
+
+    Categories are copied without their registration dates (they belong to the earlier event's
+    calendar); the privacy notice becomes version 1 with the new event's title; the settings keep
+    the switch and the retention period, and the capacity comes along with them.
+    """
+    from . import defaults
+
+    parts = frozenset(copy or ()) if source is not None else frozenset()
+    copied: dict[str, int] = {}
+    event_capacity = capacity.ensure_capacity_row(event)
+    settings_row, _created = AccreditationSettings.objects.get_or_create(event=event)
+    if "categories" in parts:
+        categories = [
+            Category(event=event, **{name: getattr(category, name) for name in CATEGORY_COPY_FIELDS})
+            for category in Category.objects.filter(event=source).order_by("position", "id")
+        ]
+        copied["categories"] = len(Category.objects.bulk_create(categories))
+    if not copied.get("categories"):
+        defaults.create_default_categories(event)
+    notice = current_privacy_notice(source) if "privacy_notice" in parts and source is not None else None
+    if notice is not None:
+        texts = {}
+        for code in ("en", "ru", "uz"):
+            text = getattr(notice, f"text_{code}") or ""
+            old_title = getattr(source, f"title_{code}") or ""
+            new_title = getattr(event, f"title_{code}") or event.title_en or ""
+            texts[f"text_{code}"] = text.replace(old_title, new_title) if old_title else text
+        PrivacyNotice.objects.create(event=event, version=1, **texts)
+        copied["privacy_notice"] = notice.version
+    if "accreditation_settings" in parts and source is not None:
+        source_settings = AccreditationSettings.objects.filter(event=source).first()
+        if source_settings is not None:
+            settings_row.registration_open = source_settings.registration_open
+            settings_row.retention_days = source_settings.retention_days
+            settings_row.save(update_fields=["registration_open", "retention_days"])
+        source_capacity = EventCapacity.objects.filter(event=source).first()
+        if source_capacity is not None and source_capacity.in_person_capacity is not None:
+            event_capacity.in_person_capacity = source_capacity.in_person_capacity
+            event_capacity.save(update_fields=["in_person_capacity"])
+        copied["accreditation_settings"] = 1
+    defaults.create_privacy_notice(event)  # when none was copied (it uses the retention period just set)
+    audit.record(
+        "accreditation.event_set_up",
+        actor=actor,
+        obj=settings_row,
+        event_slug=event.slug,
+        request=request,
+        source=source.slug if source is not None else None,
+        copied=copied,
+    )
+    return event_capacity
+
+
+@transaction.atomic
+def create_default_privacy_notice(event: Event, *, actor: Any, request: Any = None) -> PrivacyNotice | None:
+    """The standard privacy notice (version 1, three languages) for an event that has none yet."""
+    from . import defaults
+
+    notice = defaults.create_privacy_notice(event)
+    if notice is not None:
+        audit.record(
+            "accreditation.privacy_notice_created", actor=actor, obj=notice, event_slug=event.slug, request=request
+        )
+    return notice
+
+
+def registration_settings(event: Event) -> AccreditationSettings:
+    settings_row, _created = AccreditationSettings.objects.get_or_create(event=event)
+    return settings_row
+
+
+SETTINGS_FIELDS = (
+    "registration_open",
+    "registration_opens_at",
+    "registration_closes_at",
+    "nomination_deadline",
+    "retention_days",
+)
+
+
+@transaction.atomic
+def update_registration_settings(
+    event: Event, *, data: dict[str, Any], actor: Any, request: Any = None
+) -> AccreditationSettings:
+    """Change when registration opens and closes, the nomination deadline and the retention period."""
+    unknown = set(data) - set(SETTINGS_FIELDS)
+    if unknown:
+        raise ValueError(f"Not settings: {sorted(unknown)}")
+    AccreditationSettings.objects.get_or_create(event=event)
+    settings_row = AccreditationSettings.objects.select_for_update().get(event=event)
+    changed = {}
+    for name, value in data.items():
+        before = getattr(settings_row, name)
+        if before != value:
+            changed[name] = {"from": _audit_value(before), "to": _audit_value(value)}
+            setattr(settings_row, name, value)
+    opens, closes = settings_row.registration_opens_at, settings_row.registration_closes_at
+    if opens is not None and closes is not None and closes <= opens:
+        raise ValidationError({"registration_closes_at": _("Registration must close after it opens.")})
+    if settings_row.retention_days is None or settings_row.retention_days < 1:
+        raise ValidationError({"retention_days": _("Keep the data for at least one day after the event.")})
+    if changed:
+        settings_row.save()
+        audit.record(
+            "accreditation.settings_changed",
+            actor=actor,
+            obj=settings_row,
+            event_slug=event.slug,
+            request=request,
+            changes=changed,
+        )
+    return settings_row
+
+
+@transaction.atomic
+def set_category_registration(
+    category: Category,
+    *,
+    self_registration: bool,
+    opens_at: Any,
+    closes_at: Any,
+    actor: Any,
+    request: Any = None,
+) -> Category:
+    """Whether individuals may apply in a category, and its own opening and closing times (optional)."""
+    if opens_at is not None and closes_at is not None and closes_at <= opens_at:
+        raise ValidationError(
+            _("Registration in the category “%(category)s” must close after it opens."),
+            params={"category": category.name},
+            code="category_window",
+        )
+    locked = Category.objects.select_for_update().get(pk=category.pk)
+    changed = {}
+    for name, value in (
+        ("self_registration", self_registration),
+        ("registration_opens_at", opens_at),
+        ("registration_closes_at", closes_at),
+    ):
+        before = getattr(locked, name)
+        if before != value:
+            changed[name] = {"from": _audit_value(before), "to": _audit_value(value)}
+            setattr(locked, name, value)
+    if changed:
+        locked.save(update_fields=list(changed))
+        audit.record(
+            "accreditation.category_registration_changed",
+            actor=actor,
+            obj=locked,
+            event_slug=locked.event.slug,
+            request=request,
+            changes=changed,
+        )
+    for name in ("self_registration", "registration_opens_at", "registration_closes_at"):
+        setattr(category, name, getattr(locked, name))
+    return category
+
+
+def _audit_value(value: Any) -> Any:
+    return value.isoformat() if hasattr(value, "isoformat") else value
+
+
+def check_registration_open(event: Event, category: Category | None, now: Any = None) -> None:
+    """Refuse an individual's application outside the event's or the category's registration dates."""
+    from .queries import registration_state
+
+    now = now or timezone.now()
+    state = registration_state(event, now)
+    if state == "not_open":
+        raise ValidationError(_("Registration for this conference has not opened yet."), code="registration_not_open")
+    if state != "open":
+        raise ValidationError(_("Registration for this conference is closed."), code="registration_closed")
+    if category is None:
+        return
+    category_state = category.registration_window_state(now)
+    if category_state == "not_open":
+        raise ValidationError(
+            {"category": _("Registration in the category “%(category)s” has not opened yet.") % {"category": category}},
+            code="category_not_open",
+        )
+    if category_state == "closed":
+        raise ValidationError(
+            {"category": _("Registration in the category “%(category)s” is closed.") % {"category": category}},
+            code="category_closed",
+        )
 
 
 def current_privacy_notice(event: Event) -> PrivacyNotice | None:
@@ -285,6 +496,82 @@ def set_category_quota(category: Category, *, quota: int | None, actor: Any, req
     )
     _promote(event_capacity, actor=actor, request=request)
     return category
+
+
+# --- Invitation codes --------------------------------------------------------------------------
+
+# Letters and digits that cannot be mistaken for each other when read aloud or typed from paper.
+CODE_ALPHABET = "ABCDEFGHJKLMNPQRSTUVWXYZ23456789"
+CODE_GROUPS = 3
+CODE_GROUP_LENGTH = 4
+
+
+def generate_invitation_code() -> str:
+    """Twelve random characters in three groups, e.g. ``K7QM-2XHD-R9PA`` (about 60 bits)."""
+    groups = ["".join(secrets.choice(CODE_ALPHABET) for _i in range(CODE_GROUP_LENGTH)) for _g in range(CODE_GROUPS)]
+    return "-".join(groups)
+
+
+def invitation_code_digest(code: str) -> str:
+    return hashlib.sha256(code.strip().encode("utf-8")).hexdigest()
+
+
+@transaction.atomic
+def create_invitation_code(
+    category: Category,
+    *,
+    label: str = "",
+    max_uses: int | None = None,
+    expires_at: Any = None,
+    actor: Any,
+    request: Any = None,
+) -> tuple[InvitationCode, str]:
+    """A new code for ``category``; returns it with the code in clear, which is stored only as a hash."""
+    if max_uses is not None and max_uses < 1:
+        raise ValidationError({"max_uses": _("A code must be usable at least once.")})
+    if expires_at is not None and expires_at <= timezone.now():
+        raise ValidationError({"expires_at": _("The expiry must be in the future.")})
+    code = generate_invitation_code()
+    while InvitationCode.objects.filter(code_hash=invitation_code_digest(code)).exists():  # pragma: no cover
+        code = generate_invitation_code()
+    invitation = InvitationCode.objects.create(
+        category=category,
+        code_hash=invitation_code_digest(code),
+        label=(label or "").strip()[:200],
+        max_uses=max_uses,
+        expires_at=expires_at,
+    )
+    audit.record(
+        "accreditation.invitationcode_created",
+        actor=actor,
+        obj=invitation,
+        event_slug=category.event.slug,
+        request=request,
+        category=category.code,
+        max_uses=max_uses,
+        expires_at=_audit_value(expires_at),
+    )
+    return invitation, code
+
+
+@transaction.atomic
+def revoke_invitation_code(invitation: InvitationCode, *, actor: Any, request: Any = None) -> InvitationCode:
+    """Stop a code from being used again; applications already made with it stay as they are."""
+    locked = InvitationCode.objects.select_for_update().select_related("category__event").get(pk=invitation.pk)
+    if locked.revoked_at is not None:
+        raise ValidationError(_("This invitation code was already revoked."), code="already_revoked")
+    locked.revoked_at = timezone.now()
+    locked.save(update_fields=["revoked_at"])
+    audit.record(
+        "accreditation.invitationcode_revoked",
+        actor=actor,
+        obj=locked,
+        event_slug=locked.category.event.slug,
+        request=request,
+        uses=locked.uses,
+    )
+    invitation.revoked_at = locked.revoked_at
+    return locked
 
 
 # --- Creating and editing applications ---------------------------------------------------------
@@ -432,10 +719,17 @@ def create_application(
     user: Any = None,
     delegation: Delegation | None = None,
     request: Any = None,
+    self_registration: bool = False,
 ) -> Application:
-    """A new application in draft. Raises DuplicateApplication when the person already applied."""
+    """A new application in draft. Raises DuplicateApplication when the person already applied.
+
+    ``self_registration``: an individual applies on the public form, which the event's and the
+    category's registration dates must allow.
+    """
     capacity.lock_event(event)  # serialises creations, so that two identical submissions cannot both pass
     data = dict(data)
+    if self_registration:
+        check_registration_open(event, data.get("category"))
     if delegation is not None:
         if delegation.event_id != event.pk:
             raise ValidationError(_("This delegation belongs to another event."))
@@ -605,10 +899,17 @@ def _take_seat_or_waitlist(
 
 
 @transaction.atomic
-def submit_application(application: Application, *, actor: Any, request: Any = None) -> Application:
-    """draft → submitted; a category without approval goes straight to approved (or waitlisted when full)."""
+def submit_application(
+    application: Application, *, actor: Any, request: Any = None, self_registration: bool = False
+) -> Application:
+    """draft → submitted; a category without approval goes straight to approved (or waitlisted when full).
+
+    ``self_registration``: submitted by an individual, within the registration dates.
+    """
     event_capacity, locked = _lock_application(application.event, application)
     _check_transition(locked, "submit")
+    if self_registration:
+        check_registration_open(locked.event, locked.category)
     _validate(locked.event, locked, complete=True)
     _check_ready_to_submit(locked)
     locked.status = Status.SUBMITTED
@@ -1363,6 +1664,12 @@ def add_delegation_document(
     return document
 
 
+def nomination_closed(event: Event, now: Any = None) -> bool:
+    """Whether the organisers' nomination deadline for focal points has passed."""
+    settings_row = AccreditationSettings.objects.filter(event=event).first()
+    return settings_row is not None and settings_row.nomination_closed(now or timezone.now())
+
+
 def _live_members(delegation: Delegation):
     return Application.objects.filter(delegation=delegation, status__in=LIVE_STATUSES)
 
@@ -1373,6 +1680,10 @@ def nominate_member(
 ) -> Application:
     """Add a member to the delegation (a draft application); ``invite`` mails them a personal link."""
     locked = _lock_delegation(delegation)
+    if nomination_closed(locked.event) and not is_organiser(actor, locked.event):
+        raise ValidationError(
+            _("The nomination deadline has passed: ask the organisers to add a member."), code="nomination_closed"
+        )
     if locked.status == Delegation.Status.SUBMITTED:
         raise ValidationError(_("The credentials are being checked; members can be added once they are decided."))
     if locked.member_limit is not None and _live_members(locked).count() >= locked.member_limit:

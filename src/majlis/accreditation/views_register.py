@@ -22,14 +22,15 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.debug import sensitive_post_parameters
 from django.views.decorators.http import require_GET
 
-from majlis.core.permissions import public
+from majlis.core.permissions import is_organiser, public
 from majlis.events.models import Event
 from majlis.events.queries import get_visible_event
 
-from . import photos, services
+from . import photos, queries, services
 from .forms import SESSION_KINDS, ApplicationForm, add_service_errors, find_invitation_code
 from .models import Application, Category, InvitationCode
 from .queries import registration_state
+from .views_setup import setup_problems
 
 PENDING_SESSION_KEY = "accreditation.pending_files"
 REGISTERED_SESSION_KEY = "accreditation.registered"
@@ -49,7 +50,7 @@ def render_event_page(
 
 
 def open_categories(event: Event) -> list[Category]:
-    return list(Category.objects.filter(event=event, self_registration=True).order_by("position", "id"))
+    return queries.open_categories(event)
 
 
 def intended_sessions(event: Event) -> list[Any]:
@@ -90,6 +91,7 @@ def redeem_invitation(invitation: InvitationCode) -> None:
     """Count one use of an invitation code; refuse if it was used up meanwhile (concurrent submissions)."""
     usable = Q(max_uses__isnull=True) | Q(uses__lt=F("max_uses"))
     usable &= Q(expires_at__isnull=True) | Q(expires_at__gt=timezone.now())
+    usable &= Q(revoked_at__isnull=True)
     if not InvitationCode.objects.filter(usable, pk=invitation.pk).update(uses=F("uses") + 1):
         raise ValidationError(
             {"invitation_code": _("This invitation code has just been used up. Ask the organisers for another one.")}
@@ -106,8 +108,10 @@ def submit_new_application(
             owner = user or services.user_for_email(data["email"])
             if form.invitation is not None:
                 redeem_invitation(form.invitation)
-            application = services.create_application(event, data=data, actor=owner, user=owner, request=request)
-            services.submit_application(application, actor=owner, request=request)
+            application = services.create_application(
+                event, data=data, actor=owner, user=owner, request=request, self_registration=True
+            )
+            services.submit_application(application, actor=owner, request=request, self_registration=True)
     except ValidationError as error:
         add_service_errors(form, error)
         return None
@@ -127,8 +131,12 @@ def register(request: HttpRequest, event: str) -> HttpResponse:
     notice = services.current_privacy_notice(ev) if state == "open" else None
     if state == "open" and notice is None:
         state = "not_open"
+    # Organisers see what keeps registration from opening (or limits it), with links to fix each point.
+    problems = setup_problems(ev) if is_organiser(request.user, ev) else []
     if state != "open":
-        return render_event_page(request, "accreditation/register/closed.html", ev, {"state": state})
+        return render_event_page(
+            request, "accreditation/register/closed.html", ev, {"state": state, "problems": problems}
+        )
 
     code_text = request.POST.get("invitation_code", "") if request.method == "POST" else request.GET.get("code", "")
     invitation = find_invitation_code(ev, str(code_text)[:64])
@@ -160,6 +168,7 @@ def register(request: HttpRequest, event: str) -> HttpResponse:
         "invitation": invitation,
         "has_open_categories": bool(categories),
         "photo_preview_url": _pending_photo_url(ev, form),
+        "problems": problems,
     }
     return render_event_page(request, "accreditation/register/form.html", ev, context, status=status)
 

@@ -27,6 +27,7 @@ from majlis.core.audit import record
 from majlis.core.validators import inspect_document_file, validate_logo
 from majlis.core.widgets import PrivateFileWidget
 
+from . import services
 from .models import (
     Contact,
     Document,
@@ -255,6 +256,8 @@ class EventAdmin(TranslationAdmin):
         super().save_model(request, obj, form, change)
         if not change:
             record("event.created", request=request, obj=obj, event_slug=obj.slug, status=obj.status)
+            # Default categories, settings and privacy notice, as for an event made on the organisers' pages.
+            services.set_up_new_event(obj, actor=request.user, request=request)
         elif previous != obj.status:
             record(
                 f"event.{obj.status}",

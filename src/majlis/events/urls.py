@@ -15,4 +15,5 @@ urlpatterns = [
     path("", include("majlis.programme.urls")),
     path("delegations/", include("majlis.accreditation.urls_delegations")),
     path("manage/participants/", include("majlis.accreditation.urls_manage")),
+    path("manage/", include("majlis.accreditation.urls_setup")),
 ]
