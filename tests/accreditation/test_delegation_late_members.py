@@ -267,3 +267,24 @@ def test_focal_point_correcting_a_members_address_moves_the_account(event, organ
     services.update_application(nominated, data={"email": "right@mfa.example"}, actor=focal)
     nominated.refresh_from_db()
     assert nominated.user.email == "right@mfa.example"
+
+
+def test_late_members_cannot_be_submitted_by_the_focal_point_after_the_nomination_deadline(event, organiser, focal):
+    from datetime import timedelta
+
+    from django.utils import timezone
+
+    from majlis.accreditation.models import AccreditationSettings
+
+    delegation = approved_delegation(event, organiser, focal)
+    late = services.nominate_member(delegation, data=member(2), actor=focal)
+    AccreditationSettings.objects.update_or_create(
+        event=event, defaults={"nomination_deadline": timezone.now() - timedelta(hours=1)}
+    )
+    with pytest.raises(ValidationError, match="nomination deadline has passed"):
+        services.submit_new_members(delegation, actor=focal)
+    late.refresh_from_db()
+    assert late.status == S.DRAFT
+    services.submit_new_members(delegation, actor=organiser)  # the organisers still may
+    late.refresh_from_db()
+    assert late.status == S.SUBMITTED

@@ -1716,6 +1716,10 @@ def submit_new_members(delegation: Delegation, *, actor: Any, request: Any = Non
         raise ValidationError(
             _("New members are submitted with the delegation's credentials until those are approved.")
         )
+    if nomination_closed(locked.event) and not is_organiser(actor, locked.event):
+        raise ValidationError(
+            _("The nomination deadline has passed: ask the organisers to add a member."), code="nomination_closed"
+        )
     drafts = list(Application.objects.filter(delegation=locked, status=Status.DRAFT).order_by("pk"))
     if not drafts:
         raise ValidationError({"members": _("There is no new member to submit.")})
