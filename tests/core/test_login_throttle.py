@@ -112,7 +112,10 @@ def test_login_throttle_ends_with_its_window(client, settings):
 
 @pytest.mark.parametrize(
     ("language", "expected"),
-    [("ru", "Слишком много неудачных попыток входа"), ("uz", "Tizimga kirish uchun muvaffaqiyatsiz urinishlar soni juda koʻp")],
+    [
+        ("ru", "Слишком много неудачных попыток входа"),
+        ("uz", "Tizimga kirish uchun muvaffaqiyatsiz urinishlar soni juda koʻp"),
+    ],
 )
 def test_login_throttle_message_in_the_page_language(client, language, expected):
     from majlis.core.login_throttle import throttled_error
