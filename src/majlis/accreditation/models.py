@@ -337,6 +337,13 @@ class Application(TimeStampedModel):
     def holds_in_person_seat(self) -> bool:
         return self.status == self.Status.APPROVED and self.mode == Mode.IN_PERSON
 
+    @property
+    def reference(self) -> str:
+        """The stable reference number shown to the participant and organisers, e.g. TASHKENT2022-00042."""
+        from .models_participants import reference_prefix
+
+        return f"{reference_prefix(self.event)}-{self.pk:05d}" if self.pk else ""
+
 
 class SessionSeat(models.Model):
     """A seat in a session with its own capacity (side events, breakouts), or a place on its waitlist."""
@@ -410,3 +417,11 @@ class LoginLink(models.Model):
 
     def __str__(self) -> str:
         return f"{self.user} {self.created_at:%Y-%m-%d %H:%M}"
+
+
+from .models_participants import (  # noqa: E402,F401 - registered with this app
+    AccreditationDesk,
+    MassMailing,
+    OrganiserDetails,
+    VisaLetter,
+)
