@@ -59,8 +59,9 @@ def waitlist_position(application: Application) -> int | None:
     else:
         blocked = [
             category.pk
-            for category in Category.objects.filter(event_id=application.event_id, in_person_quota__isnull=False)
-            .exclude(pk=application.category_id)
+            for category in Category.objects.filter(
+                event_id=application.event_id, in_person_quota__isnull=False
+            ).exclude(pk=application.category_id)
             if capacity.seats_left(event_capacity, category) == 0
         ]
         if blocked:
@@ -239,7 +240,11 @@ def mailing_recipients(event: Event, filters: queries.ParticipantFilter):
 
 
 def filters_of(mailing: MassMailing) -> queries.ParticipantFilter:
-    known = {key: value for key, value in (mailing.filters or {}).items() if key in queries.ParticipantFilter.__dataclass_fields__}
+    known = {
+        key: value
+        for key, value in (mailing.filters or {}).items()
+        if key in queries.ParticipantFilter.__dataclass_fields__
+    }
     return queries.ParticipantFilter(**known)
 
 
