@@ -50,6 +50,7 @@ class ParticipantFilter:
     nationality: str = ""
     mode: str = ""
     session: int | None = None
+    visa_letter: str = ""  # "yes": a visa-support letter was asked for or issued; "no": none
     q: str = ""
 
     def as_dict(self) -> dict[str, Any]:
@@ -113,11 +114,13 @@ def participants(event: Event, filters: ParticipantFilter | None = None) -> Quer
     if filters.session:
         # (application, session) is unique: the join cannot repeat a row.
         queryset = queryset.filter(seats__session_id=filters.session)
+    if filters.visa_letter in {"yes", "no"}:
+        queryset = queryset.filter(visa_letter__isnull=filters.visa_letter == "no")
     if filters.q.strip():
         queryset = queryset.filter(search_q(filters.q))  # joins along foreign keys only: no repeated rows
     seats = SessionSeat.objects.select_related("session").order_by("session__starts_at", "session_id")
     return (
-        queryset.select_related("category", "delegation__organisation", "user")
+        queryset.select_related("category", "delegation__organisation", "user", "visa_letter")
         .prefetch_related(Prefetch("seats", queryset=seats))
         .order_by("family_name", "given_names", "pk")
     )
@@ -128,7 +131,7 @@ def participant(event: Event, pk: int) -> Application | None:
     return (
         base_participants(event)
         .filter(pk=pk)
-        .select_related("category", "delegation__organisation", "user", "privacy_notice")
+        .select_related("event", "category", "delegation__organisation", "user", "privacy_notice", "visa_letter")
         .prefetch_related(Prefetch("seats", queryset=seats))
         .first()
     )

@@ -4,6 +4,7 @@ events:accreditation-manage)."""
 from django.urls import path
 
 from . import views_manage as views
+from . import views_mass_mail, views_visa
 
 app_name = "accreditation-manage"
 
@@ -15,4 +16,10 @@ urlpatterns = [
     path("<int:pk>/", views.participant_detail, name="detail"),
     path("<int:pk>/passport/", views.passport_reveal, name="passport"),
     path("mail/<int:pk>/retry/", views.retry_mail, name="retry-mail"),
+    path("<int:pk>/visa-letter/", views_visa.issue_visa_letter, name="visa-letter-issue"),
+    path("<int:pk>/visa-letter/letter.pdf", views_visa.download_visa_letter, name="visa-letter-download"),
+    path("mass-mail/", views_mass_mail.mailing_new, name="mass-mail-new"),
+    path("mass-mail/<int:pk>/", views_mass_mail.mailing_preview, name="mass-mail-preview"),
+    path("mass-mail/<int:pk>/send/", views_mass_mail.mailing_send, name="mass-mail-send"),
+    path("mass-mail/<int:pk>/progress/", views_mass_mail.mailing_progress, name="mass-mail-progress"),
 ]
