@@ -316,3 +316,20 @@ def test_visa_letter_filter_in_the_organisers_list(event, client):
     assert "Askedforaletter".upper() in html and "Noletterwanted".upper() not in html
     html = client.get(listing, {"visa_letter": "no"}).content.decode()
     assert "Askedforaletter".upper() not in html and "Noletterwanted".upper() in html
+
+
+def logo_fill_drawn(data: bytes) -> bool:
+    """The logo's #1f4e79 square is painted as a fill ("rg"); the rule under the letterhead is a stroke ("RG")."""
+    contents = b"".join(page.get_contents().get_data() for page in PdfReader(io.BytesIO(data)).pages)
+    return b".121569 .305882 .47451 rg" in contents
+
+
+def test_visa_letter_has_the_hosts_logo_on_the_letterhead(event, participant):
+    application = approved(event, participant)
+    letter = services_participants.request_visa_letter(application, include_passport=False, actor=participant)
+    assert logo_fill_drawn(services_participants.visa_letter_pdf(letter, actor=None))
+    host = EventOrganisation.objects.get(event=event).organisation
+    host.logo.delete(save=True)
+    data = services_participants.visa_letter_pdf(letter, actor=None)
+    assert not logo_fill_drawn(data)
+    assert "Ministry of Foreign Affairs of the Republic of Uzbekistan" in flat(pdf_text(data))
