@@ -13,6 +13,7 @@ from django.db import transaction
 from django.db.models import Max, Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 
 from majlis.core import audit
 from majlis.events.models import Event, EventOrganisation, Organisation
@@ -284,7 +285,11 @@ def send_mailing(mailing: MassMailing, *, expected_count: int, actor: Any, reque
         recipients = list(mailing_recipients(locked.event, filters_of(locked)).select_related(None))
         if len(recipients) != expected_count:
             raise ValidationError(
-                _("The list has changed since you checked it: it now has %(count)d recipients. Please confirm again.")
+                ngettext(
+                    "The list has changed since you checked it: it now has %(count)d recipient. Please confirm again.",
+                    "The list has changed since you checked it: it now has %(count)d recipients. Please confirm again.",
+                    len(recipients),
+                )
                 % {"count": len(recipients)},
                 code="changed",
             )

@@ -20,6 +20,7 @@ from django.http import Http404, HttpRequest, HttpResponse, QueryDict
 from django.shortcuts import redirect
 from django.utils import translation
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_POST
 
@@ -197,7 +198,9 @@ def mailing_send(request: HttpRequest, pk: int, *, event_obj: Event) -> HttpResp
         if mailing.status != MassMailing.Status.DRAFT or error.code == "sent":
             return redirect(manage_url("mass-mail-progress", event_obj, pk=mailing.pk))
         return redirect(manage_url("mass-mail-preview", event_obj, pk=mailing.pk))
-    messages.success(request, _("%(count)d e-mails are queued.") % {"count": count})
+    messages.success(
+        request, ngettext("%(count)d e-mail is queued.", "%(count)d e-mails are queued.", count) % {"count": count}
+    )
     return redirect(manage_url("mass-mail-progress", event_obj, pk=mailing.pk))
 
 
