@@ -341,3 +341,38 @@ def test_online_participants_are_not_sent_to_a_desk(event, organiser, mailbox):
     (message,) = mailbox.outbox
     assert "Hotel Uzbekistan" not in message.body
     assert application.reference in message.body
+
+
+@pytest.mark.parametrize(
+    ("position", "honorific", "gender", "message"),
+    [
+        ("Minister of Foreign Affairs", Honorific.HE, "male", ("salutation, man", "Dear Minister,")),
+        ("Министр иностранных дел", Honorific.HE, "female", ("salutation, woman", "Dear Minister,")),
+        ("Tashqi ishlar vaziri", Honorific.MR, "undisclosed", ("salutation, man", "Dear Minister,")),
+        ("Deputy Minister of Justice", Honorific.HE, "male", ("salutation", "Your Excellency,")),
+        ("Заместитель министра", Honorific.MS, "female", ("salutation", "Dear Ms %(name)s,")),
+        ("Prime Minister", Honorific.HE, "male", ("salutation", "Your Excellency,")),
+        ("Minister-Counsellor", Honorific.HE, "male", ("salutation", "Your Excellency,")),
+        ("Советник-посланник", Honorific.MR, "male", ("salutation", "Dear Mr %(name)s,")),
+    ],
+)
+@pytest.mark.parametrize("language", ["en", "ru", "uz"])
+def test_salutation_addresses_a_minister_by_the_office(language, position, honorific, gender, message):
+    with translation.override(language):
+        context, text = message
+        wanted = pgettext(context, text)
+        wanted = wanted % {"name": "Karimova"} if "%(name)s" in text else wanted
+        got = salutation_for(
+            honorific=honorific, gender=gender, family_name="Karimova", full_name="Nodira Karimova", position=position
+        )
+    assert got == wanted
+
+
+def test_salutation_minister_in_english():
+    with translation.override("en"):
+        assert (
+            salutation_for(
+                honorific="he", gender="male", family_name="Saidov", full_name="A Saidov", position="Minister"
+            )
+            == "Dear Minister,"
+        )

@@ -7,11 +7,13 @@ and the honorific does not imply it, the Russian text uses a neutral greeting ("
 instead of the clumsy "Уважаемый(-ая)". "H.E." is addressed as "Your Excellency" in every case.
 
 Mr and Ms decide the form by themselves; otherwise the gender given in the application does.
-Titled forms use the family name; the neutral form uses the full name.
+Titled forms use the family name; the neutral form uses the full name. A minister whose gender is
+known is addressed by the office ("Уважаемый господин министр", "Уважаемая госпожа министр").
 """
 
 from __future__ import annotations
 
+import re
 from typing import Any
 
 from django.utils.translation import pgettext
@@ -30,12 +32,29 @@ def _gender(honorific: str, gender: str) -> str:
     return gender if gender in {MAN, WOMAN} else ""
 
 
-def salutation_for(*, honorific: str, gender: str, family_name: str, full_name: str) -> str:
+# A minister (not a deputy, not a prime minister) is addressed by the office: "Dear Minister,".
+MINISTER = re.compile(r"\b(minister|министр|vaziri?)\b", re.IGNORECASE)
+NOT_THE_MINISTER = re.compile(
+    r"deputy|vice|prime|assistant|counsel+or|plenipotentiary|заместител|замминистр|премьер|помощник|советник|"
+    r"полномочн|oʻrinbosar|o'rinbosar|o‘rinbosar|bosh vazir|maslahatchi",
+    re.IGNORECASE,
+)
+
+
+def is_minister(position: str) -> bool:
+    return bool(MINISTER.search(position or "")) and not NOT_THE_MINISTER.search(position or "")
+
+
+def salutation_for(*, honorific: str, gender: str, family_name: str, full_name: str, position: str = "") -> str:
     """The salutation in the active language, e.g. "Dear Ms Karimova," or "Уважаемая госпожа Каримова!"."""
     honorific = honorific or ""
     family = (family_name or "").strip() or (full_name or "").strip()
     full = (full_name or "").strip() or family
     sex = _gender(honorific, gender)
+    if is_minister(position) and sex == MAN:
+        return pgettext("salutation, man", "Dear Minister,")
+    if is_minister(position) and sex == WOMAN:
+        return pgettext("salutation, woman", "Dear Minister,")
     if honorific == Honorific.HE:
         return pgettext("salutation", "Your Excellency,")
     if honorific == Honorific.DR:
@@ -64,4 +83,5 @@ def salutation(application: Any) -> str:
         gender=getattr(application, "gender", "") or "",
         family_name=getattr(application, "family_name", "") or "",
         full_name=getattr(application, "full_name", "") or "",
+        position=getattr(application, "position", "") or "",
     )
