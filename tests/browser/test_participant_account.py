@@ -89,6 +89,12 @@ def test_organiser_writes_previews_and_sends_a_mass_mail(page, live_server, even
     for n in range(3):
         make_application(event, status=S.APPROVED, language=("en", "ru", "uz")[n], email=f"p{n}@example.org")
     log_in(page, live_server.url, organiser.username)
+    page.goto(f"{live_server.url}/en/{event.slug}/manage/participants/desks/")
+    page.get_by_label("location [en]").fill("Hotel Uzbekistan, main lobby")
+    page.get_by_label("opening hours [en]").fill("2 March 10:00–20:00")
+    page.get_by_role("button", name="Add the desk").click()
+    assert page.get_by_text("The accreditation desk is added.").is_visible()
+    assert_accessible(page)
     page.goto(f"{live_server.url}/en/{event.slug}/manage/participants/?status=approved")
     page.get_by_role("link", name="E-mail the participants matching these filters").click()
     assert page.get_by_text("3 recipients at the moment.").is_visible()

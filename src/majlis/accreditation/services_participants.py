@@ -360,3 +360,45 @@ def mailing_progress(mailing: MassMailing) -> dict[str, int]:
         "percent": round(100 * sent / total) if total else 0,
         "done": total > 0 and sent + failed >= total,
     }
+
+
+# --- Accreditation desks and the organisers' letterhead ------------------------------------------------
+
+
+def save_desk(desk: AccreditationDesk, *, changed: list[str], actor: Any, request: Any = None) -> AccreditationDesk:
+    """Create or change a desk (filled in by a form); audited."""
+    created = desk.pk is None
+    with transaction.atomic():
+        desk.save()
+        audit.record(
+            "accreditation.desk_created" if created else "accreditation.desk_changed",
+            actor=actor,
+            obj=desk,
+            event_slug=desk.event.slug,
+            request=request,
+            fields=sorted(changed),
+        )
+    return desk
+
+
+def delete_desk(desk: AccreditationDesk, *, actor: Any, request: Any = None) -> None:
+    with transaction.atomic():
+        audit.record("accreditation.desk_deleted", actor=actor, obj=desk, event_slug=desk.event.slug, request=request)
+        desk.delete()
+
+
+def save_organiser_details(
+    details: OrganiserDetails, *, changed: list[str], actor: Any, request: Any = None
+) -> OrganiserDetails:
+    """Save the organisers' address, letterhead and reference prefix (filled in by a form); audited."""
+    with transaction.atomic():
+        details.save()
+        audit.record(
+            "accreditation.organiser_details_changed",
+            actor=actor,
+            obj=details,
+            event_slug=details.event.slug,
+            request=request,
+            fields=sorted(changed),
+        )
+    return details
