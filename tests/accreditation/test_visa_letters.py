@@ -333,3 +333,19 @@ def test_visa_letter_has_the_hosts_logo_on_the_letterhead(event, participant):
     data = services_participants.visa_letter_pdf(letter, actor=None)
     assert not logo_fill_drawn(data)
     assert "Ministry of Foreign Affairs of the Republic of Uzbekistan" in flat(pdf_text(data))
+
+
+def test_visa_letter_purge_forgets_the_embassy_and_the_consent(event, participant):
+    from django.utils import timezone
+
+    from majlis.accreditation import personal_data
+
+    application = approved(event, participant)
+    letter = services_participants.request_visa_letter(
+        application, include_passport=True, embassy="Embassy in Kabul", actor=participant
+    )
+    personal_data.purge_application(application, now=timezone.now(), reason="retention")
+    letter.refresh_from_db()
+    assert letter.embassy == "" and not letter.include_passport
+    with pytest.raises(Exception, match="removed"):
+        services_participants.visa_letter_pdf(letter, actor=None)

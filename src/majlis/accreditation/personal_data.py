@@ -27,7 +27,16 @@ from majlis.core import audit, crypto
 from majlis.core.models import AuditEntry
 from majlis.events.models import Event
 
-from .models import Application, Delegation, DelegationDocument, EventCapacity, LoginLink, Notification, SessionSeat
+from .models import (
+    Application,
+    Delegation,
+    DelegationDocument,
+    EventCapacity,
+    LoginLink,
+    Notification,
+    SessionSeat,
+    VisaLetter,
+)
 
 logger = logging.getLogger(__name__)
 
@@ -383,6 +392,7 @@ def purge_application(
     # An e-mail still to be sent (the "cancelled" one a deletion request causes) keeps its address
     # until it leaves; ``purge_event`` clears it afterwards.
     Notification.objects.filter(application=application, status__in=SENT_OR_ABANDONED).update(recipient="")
+    VisaLetter.objects.filter(application=application).update(embassy="", include_passport=False)
     AuditEntry.objects.filter(object_type=APPLICATION_LABEL, object_id=str(application.pk)).update(
         object_repr=f"#{application.pk} ({PURGED_REPR})"
     )

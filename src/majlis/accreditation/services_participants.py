@@ -156,7 +156,9 @@ def request_visa_letter(
         letter = VisaLetter.objects.filter(application=locked).first()
         created = letter is None
         if letter is None:
-            letter = VisaLetter(application=locked, number=_next_letter_number(locked.event_id), requested_by=actor)
+            letter = VisaLetter(application=locked, number=_next_letter_number(locked.event_id))
+        if letter.requested_by_id is None and getattr(actor, "is_authenticated", False):
+            letter.requested_by = actor  # issued by the organisers first, asked for by the participant since
         letter.include_passport = include_passport
         letter.embassy = embassy.strip()[:300]
         letter.status = VisaLetter.Status.ISSUED
