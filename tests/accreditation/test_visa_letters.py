@@ -349,3 +349,36 @@ def test_visa_letter_purge_forgets_the_embassy_and_the_consent(event, participan
     assert letter.embassy == "" and not letter.include_passport
     with pytest.raises(Exception, match="removed"):
         services_participants.visa_letter_pdf(letter, actor=None)
+
+
+@pytest.mark.parametrize("language", ["en", "ru", "uz"])
+def test_visa_letter_issued_by_the_organisers_is_mailed_once(
+    event, settings, django_capture_on_commit_callbacks, language
+):
+    from .services_helpers import Mailbox
+
+    mailbox = Mailbox(settings, django_capture_on_commit_callbacks)
+    organiser = make_user()
+    application = approved(event, language=language, email="guest@example.org", honorific="ms", family_name="Wang")
+    with mailbox.commit():
+        letter = services_participants.issue_visa_letter(application, actor=organiser)
+    with mailbox.commit():
+        services_participants.issue_visa_letter(application, actor=organiser)  # again: no second e-mail
+    (message,) = mailbox.outbox
+    assert letter.reference in message.body and PASSPORT not in message.body
+    with translation.override(language):
+        assert message.subject.endswith(gettext("Your visa-support letter is ready"))
+        assert gettext("You can download the letter, and choose what it shows, in your account:") in message.body
+
+
+def test_visa_letter_asked_for_by_the_participant_is_not_mailed(
+    event, participant, settings, django_capture_on_commit_callbacks
+):
+    from .services_helpers import Mailbox
+
+    mailbox = Mailbox(settings, django_capture_on_commit_callbacks)
+    with mailbox.commit():
+        services_participants.request_visa_letter(
+            approved(event, participant), include_passport=False, actor=participant
+        )
+    assert mailbox.outbox == []

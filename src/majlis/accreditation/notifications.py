@@ -47,6 +47,7 @@ SUBJECTS = {
     "delegation_approved": _("Your delegation's credentials are approved"),
     "delegation_rejected": _("Your delegation's credentials were not accepted"),
     "mass_mail": _("A message from the organisers"),
+    "visa_letter_issued": _("Your visa-support letter is ready"),
 }
 
 # Decision e-mails that tell where and when to collect the badge.

@@ -184,13 +184,14 @@ def issue_visa_letter(application: Application, *, actor: Any, request: Any = No
         if refusal:
             raise ValidationError(refusal, code="not_allowed")
         letter = VisaLetter.objects.filter(application=locked).first()
+        created = letter is None
         if letter is None:
             letter = VisaLetter(application=locked, number=_next_letter_number(locked.event_id))
         letter.status = VisaLetter.Status.ISSUED
         letter.issued_at = letter.issued_at or timezone.now()
         letter.issued_by = actor if getattr(actor, "is_authenticated", False) else None
         letter.save()
-        audit.record(
+        entry = audit.record(
             "accreditation.visa_letter_issued",
             actor=actor,
             obj=locked,
@@ -198,6 +199,16 @@ def issue_visa_letter(application: Application, *, actor: Any, request: Any = No
             request=request,
             letter=letter.reference,
         )
+        if created and locked.email:
+            # The participant did not ask: tell them where to find it.
+            notifications.queue(
+                key=f"application:{locked.pk}:visa_letter_issued:{entry.pk}",
+                template="visa_letter_issued",
+                recipient=locked.email,
+                language=locked.language,
+                event=locked.event,
+                application=locked,
+            )
     return letter
 
 
