@@ -124,7 +124,7 @@ def render(letter: VisaLetter, application: Application, *, passport_number: str
                 [
                     [_("Reference"), letter.reference],
                     [_("Date"), f"{event.city}, {_date((letter.issued_at or letter.requested_at).date())}"],
-                    [_("Accreditation"), application.reference],
+                    [_("Accreditation number"), application.reference],
                 ],
                 col_widths_mm=[40, 120],
             )
@@ -133,9 +133,7 @@ def render(letter: VisaLetter, application: Application, *, passport_number: str
         story.append(pdf.paragraph(addressee))
         story.append(pdf.title(_("Visa-support letter")))
         story.append(pdf.paragraph(_("Excellency, Ladies and Gentlemen,")))
-        name = application.full_name.strip()
-        if application.honorific:
-            name = f"{application.get_honorific_display()} {name}"
+        name = application.full_name.strip()  # as in the passport, without a title (it would not decline)
         body = _(
             "%(organiser)s confirms that %(name)s, %(position)s, %(organisation)s, a national of %(nationality)s, "
             "has been accredited to take part in person in %(event)s, to be held in %(city)s, %(country)s, "
