@@ -18,7 +18,13 @@ class AccreditationDeskAdmin(AuditedAdmin, TranslationAdmin):
     list_filter = ["event"]
     list_select_related = ["event"]
     autocomplete_fields = ["event"]
-    fields = ["event", "position", per_language("location"), per_language("address"), *per_language("opening_hours")]
+    fields = [  # type: ignore[assignment]
+        "event",
+        "position",
+        per_language("location"),
+        per_language("address"),
+        *per_language("opening_hours"),
+    ]
 
 
 @admin.register(OrganiserDetails, site=admin_site)
@@ -26,7 +32,7 @@ class OrganiserDetailsAdmin(AuditedAdmin, TranslationAdmin):
     list_display = ["event", "organisation", "email", "reference_prefix"]
     list_select_related = ["event", "organisation"]
     autocomplete_fields = ["event", "organisation"]
-    fields = [
+    fields = [  # type: ignore[assignment]
         "event",
         "organisation",
         *per_language("address"),
@@ -44,8 +50,8 @@ class VisaLetterAdmin(admin.ModelAdmin):
     list_display = ["__str__", "application", "status", "include_passport", "requested_at", "issued_at"]
     list_filter = ["status", "application__event"]
     list_select_related = ["application__event"]
-    fields = ["application", "number", "status", "include_passport", "embassy", "requested_at", "issued_at"]
-    readonly_fields = fields
+    fields = ("application", "number", "status", "include_passport", "embassy", "requested_at", "issued_at")
+    readonly_fields = ("application", "number", "status", "include_passport", "embassy", "requested_at", "issued_at")
 
     def has_add_permission(self, request, obj=None) -> bool:  # type: ignore[no-untyped-def]
         return False
@@ -61,8 +67,8 @@ class MassMailingAdmin(admin.ModelAdmin):
     list_display = ["subject", "event", "status", "recipient_count", "created_at", "sent_at"]
     list_filter = ["event", "status"]
     list_select_related = ["event"]
-    fields = ["event", "subject", "body", "filters", "status", "recipient_count", "created_at", "sent_at"]
-    readonly_fields = fields
+    fields = ("event", "subject", "body", "filters", "status", "recipient_count", "created_at", "sent_at")
+    readonly_fields = ("event", "subject", "body", "filters", "status", "recipient_count", "created_at", "sent_at")
 
     def has_add_permission(self, request, obj=None) -> bool:  # type: ignore[no-untyped-def]
         return False

@@ -67,7 +67,7 @@ class MassMailForm(forms.Form):
         return cleaned
 
     def language_pairs(self) -> list[tuple[str, Any, Any]]:
-        return [(name, self[f"subject_{code}"], self[f"body_{code}"]) for code, name in settings.LANGUAGES]
+        return [(str(name), self[f"subject_{code}"], self[f"body_{code}"]) for code, name in settings.LANGUAGES]
 
 
 def _filters(event: Event, query: str) -> tuple[ParticipantFilterForm, queries.ParticipantFilter]:
@@ -143,7 +143,7 @@ def _preview(mailing: MassMailing, application: Any) -> dict[str, str]:
         subject=subject,
     )
     message = notifications.build_message(notification)
-    return {"subject": message.subject, "body": message.body, "language": notification.language}
+    return {"subject": str(message.subject), "body": str(message.body), "language": notification.language}
 
 
 @require_GET
