@@ -376,3 +376,16 @@ def test_salutation_minister_in_english():
             )
             == "Dear Minister,"
         )
+
+
+def test_reference_is_a_column_of_the_participant_export(client, event, organiser):
+    import csv
+    import io
+
+    application = make_application(event, status=S.APPROVED)
+    client.force_login(organiser)
+    response = client.post(
+        reverse("events:accreditation-manage:export", kwargs={"event": event.slug}), {"format": "csv"}
+    )
+    header, *body = list(csv.reader(io.StringIO(response.content.decode("utf-8-sig"))))
+    assert body[0][header.index("Reference number")] == application.reference == f"TASHKENT2022-{application.pk:05d}"

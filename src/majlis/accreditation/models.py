@@ -340,9 +340,9 @@ class Application(TimeStampedModel):
     @property
     def reference(self) -> str:
         """The stable reference number shown to the participant and organisers, e.g. TASHKENT2022-00042."""
-        from .models_participants import reference_prefix
+        from .models_participants import format_reference, reference_prefix
 
-        return f"{reference_prefix(self.event)}-{self.pk:05d}" if self.pk else ""
+        return format_reference(reference_prefix(self.event), self.pk) if self.pk else ""
 
 
 class SessionSeat(models.Model):

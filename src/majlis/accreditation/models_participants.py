@@ -90,6 +90,10 @@ def reference_prefix(event: Event) -> str:
     return cached
 
 
+def format_reference(prefix: str, pk: int) -> str:
+    return f"{prefix}-{pk:05d}"
+
+
 def default_prefix(event: Event) -> str:
     """TASHKENT2022 for tashkent-2022: the slug without separators, in capitals, at most 12 characters."""
     return re.sub(r"[^A-Z0-9]", "", event.slug.upper())[:12] or "EVENT"
