@@ -382,3 +382,16 @@ def test_visa_letter_asked_for_by_the_participant_is_not_mailed(
             approved(event, participant), include_passport=False, actor=participant
         )
     assert mailbox.outbox == []
+
+
+def test_visa_letter_is_part_of_the_participants_data_export(event, participant):
+    from majlis.accreditation import personal_data
+
+    application = approved(event, participant)
+    services_participants.request_visa_letter(
+        application, include_passport=True, embassy="Embassy in Riga", actor=participant
+    )
+    (data,) = personal_data.export_personal_data(participant)["applications"]
+    assert data["reference"] == application.reference
+    assert data["visa_letter"]["embassy"] == "Embassy in Riga"
+    assert data["visa_letter"]["passport_number_in_the_letter"] is True

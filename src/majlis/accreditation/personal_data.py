@@ -266,8 +266,23 @@ def _application_data(
         "decided_at": _iso(application.decided_at),
         "decision_reason": application.decision_reason,
         "waitlisted_at": _iso(application.waitlisted_at),
+        "reference": application.reference,
+        "visa_letter": _visa_letter_data(application),
         "deletion_requested_at": _iso(application.deletion_requested_at),
         "personal_data_purged_at": _iso(application.personal_data_purged_at),
+    }
+
+
+def _visa_letter_data(application: Application) -> dict[str, Any] | None:
+    letter = VisaLetter.objects.filter(application=application).first()
+    if letter is None:
+        return None
+    return {
+        "reference": letter.reference,
+        "embassy": letter.embassy,
+        "passport_number_in_the_letter": letter.include_passport,
+        "requested_at": _iso(letter.requested_at),
+        "issued_at": _iso(letter.issued_at),
     }
 
 
