@@ -31,6 +31,7 @@ from majlis.core.spreadsheets import safe_row
 from majlis.events.models import Event
 
 from .models import Application, Vetting
+from .models_participants import format_reference, reference_prefix
 from .queries import ParticipantFilter, participants
 
 PASSPORT_PERMISSION = "accreditation.view_passport_number"
@@ -67,8 +68,10 @@ def _vetting(application: Application) -> str:
 
 
 def columns(event: Event, *, include_passport: bool, include_vetting: bool = False) -> list[Column]:
+    prefix = reference_prefix(event)
     result = [
         Column(lambda: _("Application number"), lambda a: a.pk),
+        Column(lambda: _("Reference number"), lambda a: format_reference(prefix, a.pk)),
         Column(lambda: _("Status"), lambda a: a.get_status_display()),
         Column(lambda: _("Category"), lambda a: a.category.name),
         Column(lambda: _("Category code"), lambda a: a.category.code),

@@ -470,6 +470,13 @@ class Application(TimeStampedModel):
     def holds_in_person_seat(self) -> bool:
         return self.status == self.Status.APPROVED and self.mode == Mode.IN_PERSON
 
+    @property
+    def reference(self) -> str:
+        """The stable reference number shown to the participant and organisers, e.g. TASHKENT2022-00042."""
+        from .models_participants import format_reference, reference_prefix
+
+        return format_reference(reference_prefix(self.event), self.pk) if self.pk else ""
+
 
 class SessionSeat(models.Model):
     """A seat in a session with its own capacity (side events, breakouts), or a place on its waitlist."""
@@ -615,3 +622,9 @@ class Vetting(models.Model):
 
     def __str__(self) -> str:
         return f"{self.application}: {self.get_status_display()}"
+from .models_participants import (  # noqa: E402,F401 - registered with this app
+    AccreditationDesk,
+    MassMailing,
+    OrganiserDetails,
+    VisaLetter,
+)

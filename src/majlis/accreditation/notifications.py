@@ -25,6 +25,7 @@ from django.utils import timezone, translation
 from django.utils.translation import gettext_lazy as _
 
 from .models import Application, Delegation, LoginLink, Mode, Notification
+from .salutations import salutation
 
 MAX_ATTEMPTS = 5
 # Minutes to wait before the next attempt after the 1st, 2nd, 3rd, 4th failure.
@@ -48,7 +49,12 @@ SUBJECTS = {
     "member_invitation": _("You are invited to complete your accreditation"),
     "delegation_approved": _("Your delegation's credentials are approved"),
     "delegation_rejected": _("Your delegation's credentials were not accepted"),
+    "mass_mail": _("A message from the organisers"),
+    "visa_letter_issued": _("Your visa-support letter is ready"),
 }
+
+# Decision e-mails that tell where and when to collect the badge.
+DESK_TEMPLATES = frozenset({"approved", "promoted"})
 
 TEMPLATES = frozenset(SUBJECTS)
 # Messages about one session: their key is ``application:<id>:<template>:<session id>:<audit entry id>``.
@@ -84,8 +90,11 @@ def queue(
     language: str,
     event: Any = None,
     application: Application | None = None,
+    subject: str = "",
 ) -> Notification:
-    """Record an e-mail to send and send it once the current transaction commits. Idempotent per key."""
+    """Record an e-mail to send and send it once the current transaction commits. Idempotent per key.
+
+    ``subject`` replaces the template's own (the organisers' mass e-mails have theirs)."""
     if template not in TEMPLATES:
         raise ValueError(f"Unknown e-mail template {template!r}")
     language = language if language in dict(settings.LANGUAGES) else settings.LANGUAGE_CODE
@@ -97,7 +106,7 @@ def queue(
             "recipient": recipient,
             "language": language,
             "template": template,
-            "subject": subject_for(template, event, language),
+            "subject": subject[:300] or subject_for(template, event, language),
         },
     )
     if created:
@@ -187,6 +196,21 @@ def build_context(notification: Notification) -> dict[str, Any]:
     }
     if application is not None:
         context["reason"] = application.decision_reason
+        context["salutation"] = salutation(application)
+        context["reference"] = application.reference
+    if notification.template in DESK_TEMPLATES and event is not None:
+        from . import services_participants
+
+        context["desks"] = services_participants.desks(event) if context["in_person"] else []
+        context["organiser_details"] = services_participants.organiser_details(event)
+    if notification.template == "waitlisted" and application is not None:
+        from . import services_participants
+
+        context["waitlist_position"] = services_participants.waitlist_position(application)
+    if notification.template == "mass_mail":
+        from . import services_participants
+
+        context["mailing"] = services_participants.mailing_of(notification)
     if notification.template in {"delegation_rejected", "delegation_approved"} and delegation is not None:
         context["reason"] = delegation.decision_reason
     if notification.template in SESSION_TEMPLATES:

@@ -37,6 +37,7 @@ from .models import (
     Notification,
     SessionSeat,
     Vetting,
+    VisaLetter,
 )
 
 logger = logging.getLogger(__name__)
@@ -267,8 +268,23 @@ def _application_data(
         "decided_at": _iso(application.decided_at),
         "decision_reason": application.decision_reason,
         "waitlisted_at": _iso(application.waitlisted_at),
+        "reference": application.reference,
+        "visa_letter": _visa_letter_data(application),
         "deletion_requested_at": _iso(application.deletion_requested_at),
         "personal_data_purged_at": _iso(application.personal_data_purged_at),
+    }
+
+
+def _visa_letter_data(application: Application) -> dict[str, Any] | None:
+    letter = VisaLetter.objects.filter(application=application).first()
+    if letter is None:
+        return None
+    return {
+        "reference": letter.reference,
+        "embassy": letter.embassy,
+        "passport_number_in_the_letter": letter.include_passport,
+        "requested_at": _iso(letter.requested_at),
+        "issued_at": _iso(letter.issued_at),
     }
 
 
@@ -394,6 +410,7 @@ def purge_application(
     # An e-mail still to be sent (the "cancelled" one a deletion request causes) keeps its address
     # until it leaves; ``purge_event`` clears it afterwards.
     Notification.objects.filter(application=application, status__in=SENT_OR_ABANDONED).update(recipient="")
+    VisaLetter.objects.filter(application=application).update(embassy="", include_passport=False)
     AuditEntry.objects.filter(object_type=APPLICATION_LABEL, object_id=str(application.pk)).update(
         object_repr=f"#{application.pk} ({PURGED_REPR})"
     )

@@ -62,6 +62,7 @@ class ParticipantFilter:
     nationality: str = ""
     mode: str = ""
     session: int | None = None
+    visa_letter: str = ""  # "yes": a visa-support letter was asked for or issued; "no": none
     q: str = ""
 
     def as_dict(self) -> dict[str, Any]:
@@ -125,11 +126,13 @@ def participants(event: Event, filters: ParticipantFilter | None = None) -> Quer
     if filters.session:
         # (application, session) is unique: the join cannot repeat a row.
         queryset = queryset.filter(seats__session_id=filters.session)
+    if filters.visa_letter in {"yes", "no"}:
+        queryset = queryset.filter(visa_letter__isnull=filters.visa_letter == "no")
     if filters.q.strip():
         queryset = queryset.filter(search_q(filters.q))  # joins along foreign keys only: no repeated rows
     seats = SessionSeat.objects.select_related("session").order_by("session__starts_at", "session_id")
     return (
-        queryset.select_related("category", "delegation__organisation", "user", "vetting")
+        queryset.select_related("category", "delegation__organisation", "user", "vetting", "visa_letter")
         .prefetch_related(Prefetch("seats", queryset=seats))
         .order_by("family_name", "given_names", "pk")
     )
@@ -140,7 +143,9 @@ def participant(event: Event, pk: int) -> Application | None:
     return (
         base_participants(event)
         .filter(pk=pk)
-        .select_related("category", "delegation__organisation", "user", "privacy_notice", "vetting__set_by")
+        .select_related(
+            "event", "category", "delegation__organisation", "user", "privacy_notice", "vetting__set_by", "visa_letter"
+        )
         .prefetch_related(Prefetch("seats", queryset=seats))
         .first()
     )

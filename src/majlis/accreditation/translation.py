@@ -13,3 +13,20 @@ class CategoryTranslation(TranslationOptions):
 class PrivacyNoticeTranslation(TranslationOptions):
     fields = ("text",)
     required_languages = ("en",)
+
+
+@register(models.AccreditationDesk)
+class AccreditationDeskTranslation(TranslationOptions):
+    fields = ("location", "address", "opening_hours")
+    required_languages = ("en",)
+
+
+@register(models.OrganiserDetails)
+class OrganiserDetailsTranslation(TranslationOptions):
+    fields = ("address", "signatory_title")
+
+
+@register(models.MassMailing)
+class MassMailingTranslation(TranslationOptions):
+    fields = ("subject", "body")
+    required_languages = ("en",)

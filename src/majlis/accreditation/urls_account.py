@@ -2,7 +2,7 @@
 
 from django.urls import path
 
-from . import views_account
+from . import views_account, views_visa
 
 app_name = "applications"
 
@@ -12,4 +12,6 @@ urlpatterns = [
     path("<int:pk>/edit/", views_account.application_edit, name="edit"),
     path("<int:pk>/cancel/", views_account.application_cancel, name="cancel"),
     path("<int:pk>/reapply/", views_account.application_reapply, name="reapply"),
+    path("<int:pk>/visa-letter/", views_visa.visa_letter, name="visa-letter"),
+    path("<int:pk>/visa-letter/letter.pdf", views_visa.visa_letter_download, name="visa-letter-download"),
 ]

@@ -23,9 +23,9 @@ from majlis.core import crypto
 from majlis.core.countries import country_name
 from majlis.core.permissions import login_required
 
-from . import photos, services
+from . import photos, services, services_participants
 from .forms import ApplicationForm, add_service_errors, initial_from_application
-from .models import Application, Mode
+from .models import Application, Mode, VisaLetter
 from .views_register import (
     REGISTERED_SESSION_KEY,
     allowed_pending,
@@ -148,6 +148,8 @@ def application_list(request: HttpRequest) -> HttpResponse:
 def application_detail(request: HttpRequest, pk: int) -> HttpResponse:
     application = _own_application(request, pk)
     sessions = list(application.seats.select_related("session").order_by("session__starts_at", "session_id"))
+    for seat in sessions:
+        seat.waitlist_position = services_participants.session_waitlist_position(seat)  # type: ignore[attr-defined]
     context = {
         "application": application,
         "seats": sessions,
@@ -158,6 +160,9 @@ def application_detail(request: HttpRequest, pk: int) -> HttpResponse:
         "in_person": application.mode == Mode.IN_PERSON,
         "nationality": country_name(application.nationality),
         "passport_country": country_name(application.passport_country) if application.passport_country else "",
+        "waitlist_position": services_participants.waitlist_position(application),
+        "may_have_visa_letter": services_participants.may_have_visa_letter(application),
+        "visa_letter": VisaLetter.objects.filter(application=application).first(),
     }
     return render_event_page(request, "accreditation/account/detail.html", application.event, context)
 

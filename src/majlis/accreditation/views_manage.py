@@ -35,7 +35,7 @@ from majlis.core.models import AuditEntry
 from majlis.core.permissions import is_organiser, organiser_required
 from majlis.events.models import Event
 
-from . import exports, notifications, queries, services, stats
+from . import exports, notifications, queries, services, services_participants, stats
 from .forms import add_service_errors
 from .models import Application, Mode, SessionInvitation
 
@@ -104,6 +104,11 @@ class ParticipantFilterForm(forms.Form):
     nationality = forms.ChoiceField(label=gettext_lazy("Nationality"), required=False)
     mode = forms.ChoiceField(label=gettext_lazy("Participation"), required=False)
     session = forms.TypedChoiceField(label=gettext_lazy("Session"), required=False, coerce=int, empty_value=None)
+    visa_letter = forms.ChoiceField(
+        label=gettext_lazy("Visa-support letter"),
+        required=False,
+        choices=[("", gettext_lazy("any")), ("yes", gettext_lazy("asked for or issued")), ("no", gettext_lazy("none"))],
+    )
 
     def __init__(self, *args: Any, event: Event, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
@@ -130,6 +135,7 @@ class ParticipantFilterForm(forms.Form):
             nationality=data.get("nationality") or "",
             mode=data.get("mode") or "",
             session=data.get("session"),
+            visa_letter=data.get("visa_letter") or "",
             q=(data.get("q") or "").strip(),
         )
 
@@ -226,6 +232,7 @@ def participant_list(request: HttpRequest, *, event_obj: Event) -> HttpResponse:
     filters = filter_form.filters() if request.GET else queries.ParticipantFilter()
     page = Paginator(queries.participants(event, filters), PER_PAGE).get_page(request.GET.get("page"))
     for application in page.object_list:
+        application.event = event  # one event object: its reference prefix is read once for the page
         application.nationality_name = country_name(application.nationality) or application.nationality  # type: ignore[attr-defined]
     query = _list_query(request.GET.urlencode())
     audit.record(
@@ -351,6 +358,9 @@ def _detail_page(
             "photo_url": _file_url("photo", application) if application.photo else None,
             "document_url": _file_url("document", application) if application.supporting_document else None,
             "history": history,
+            "may_have_visa_letter": services_participants.may_have_visa_letter(application),
+            "visa_letter": getattr(application, "visa_letter", None),
+            "waitlist_position": services_participants.waitlist_position(application),
             "bulk_form": BulkActionForm(event=event),
             "invitation_form": invitation_form or SessionInvitationForm(application=application),
             "invitations": SessionInvitation.objects.filter(application=application)
