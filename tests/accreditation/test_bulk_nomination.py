@@ -123,14 +123,17 @@ def test_template_xlsx_has_headers_explanations_and_allowed_values(focal_client,
     workbook = load_workbook(io.BytesIO(response.content))
     members, values = workbook.worksheets
     header = [cell.value for cell in members[1]]
-    assert header[:3] == ["Title", "Family name, as in the passport", "Given names, as in the passport"]
-    assert "Category" not in header  # the delegation's members all have its category
+    # The delegation may give three categories (its kind's usual ones): the column lists only those.
+    assert header[:4] == ["Category", "Title", "Family name, as in the passport", "Given names, as in the passport"]
     explanation = {h: cell.value for h, cell in zip(header, members[2], strict=False)}
     assert "YYYY-MM-DD" in explanation["Passport expiry date"]
     assert "female" in explanation["Gender"] and "in_person" in explanation["Takes part"]
     allowed = [[cell.value for cell in row] for row in values.iter_rows()]
     assert ["Country (nationality, passport)", "KZ", "Kazakhstan"] in allowed
     assert ["Title", "he", "H.E."] in allowed
+    categories = {row[1] for row in allowed if row[0] == "Category"}
+    assert {"delegate", "minister", "head-of-state"} <= categories
+    assert not categories & {"organiser-staff", "interpreter", "security-support", "media"}
 
 
 def test_template_headers_follow_the_page_language(client, focal_point, event, delegation):
@@ -145,7 +148,7 @@ def test_template_headers_follow_the_page_language(client, focal_point, event, d
     with translation.override("ru"):
         from django.utils.translation import gettext
 
-        assert header[1] == gettext("Family name, as in the passport")
+        assert header[2] == gettext("Family name, as in the passport")
 
 
 def test_template_quotes_a_category_name_that_looks_like_a_formula(organiser_client, event, organiser):

@@ -141,12 +141,19 @@ def test_member_form_offers_only_the_delegations_category_sessions(event, sessio
     delegation = make_delegation(event, default_category=category_by_code(event, "delegate"))
     form = MemberForm(event=event, delegation=delegation)
     assert offered(form) == {sessions["open"].pk, sessions["restricted"].pk}
-    experts = make_delegation(event, default_category=category_by_code(event, "expert"))
+    expert = category_by_code(event, "expert")
+    experts = make_delegation(event, default_category=expert)
+    services.set_delegation_categories(experts, categories=[expert], default_category=expert, actor=None)
     assert offered(MemberForm(event=event, delegation=experts)) == {sessions["open"].pk}
 
 
 def test_member_form_without_a_default_category_checks_the_chosen_one(event, sessions):
     delegation = make_delegation(event, default_category=None)
+    services.set_delegation_categories(
+        delegation,
+        categories=[category_by_code(event, "delegate"), category_by_code(event, "expert")],
+        actor=None,
+    )
     post = valid_post(event, category="expert", sessions=[str(sessions["restricted"].pk)])
     form = MemberForm(post, {"photo": photo_upload()}, event=event, delegation=delegation)
     assert not form.is_valid()

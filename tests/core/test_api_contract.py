@@ -57,6 +57,7 @@ def world(db) -> dict[str, Any]:
         "person": programme["zhang"].slug,
         "speaker_id": str(speaker.pk),
         "application_id": str(application.pk),
+        "session_id": str(programme["opening"].pk),
     }
     return {"client": client, "values": values, "schema": client.get(f"{API}/openapi.json").json()}
 

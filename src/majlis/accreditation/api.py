@@ -179,13 +179,13 @@ class BulkIn(Schema):
 
 
 class SessionsIn(Schema):
-    sessions: list[int] = Field(
+    sessions: list[ObjectId] = Field(
         description="Programme session ids of this event.", min_length=1, max_length=MAX_SESSIONS_PER_REQUEST
     )
 
 
 class SessionInvitationIn(Schema):
-    session: int = Field(description="The programme session's id.")
+    session: ObjectId = Field(description="The programme session's id.")
 
 
 class BulkResultOut(Schema):
@@ -464,7 +464,7 @@ def _seat(seat: SessionSeat) -> dict[str, Any]:
     auth=django_auth,
     summary="Ask for seats in sessions for a participant",
 )
-def request_seats(request: HttpRequest, slug: str, application_id: int, payload: SessionsIn) -> list[dict[str, Any]]:
+def request_seats(request: HttpRequest, slug: str, application_id: ObjectId, payload: SessionsIn) -> list[dict[str, Any]]:
     """Asks for seats in side events or breakouts the person may attend, as the person could in their account.
 
     An approved application gets the seats at once (confirmed, or waitlisted when a session is full);
@@ -490,7 +490,7 @@ def request_seats(request: HttpRequest, slug: str, application_id: int, payload:
     summary="Invite a participant to a session by hand",
 )
 def invite_to_session(
-    request: HttpRequest, slug: str, application_id: int, payload: SessionInvitationIn
+    request: HttpRequest, slug: str, application_id: ObjectId, payload: SessionInvitationIn
 ) -> Status[dict[str, Any]]:
     """Invites the person to one session whatever its access rule; answers the seat it gives them.
 
@@ -517,7 +517,9 @@ def invite_to_session(
     auth=django_auth,
     summary="Withdraw a participant's invitation to a session",
 )
-def withdraw_session_invitation(request: HttpRequest, slug: str, application_id: int, session_id: int) -> Status[None]:
+def withdraw_session_invitation(
+    request: HttpRequest, slug: str, application_id: ObjectId, session_id: ObjectId
+) -> Status[None]:
     """Withdraws the invitation; a seat the person is then not eligible for is released (the session's
     waitlist moves up) and the person is mailed. 404 when there is no such invitation. Access: as for
     inviting.
