@@ -115,8 +115,11 @@ def make_document(event: Event, *, languages: tuple[str, ...] = ("en",), **kwarg
 
 def make_document_file(document: Document, language: str, content: bytes = PDF_BYTES) -> DocumentFile:
     file = DocumentFile(
-        document=document, language=language, original_name=f"{document.slug}-{language}.pdf",
-        content_type="application/pdf", size=len(content),
+        document=document,
+        language=language,
+        original_name=f"{document.slug}-{language}.pdf",
+        content_type="application/pdf",
+        size=len(content),
     )
     file.file.save(f"{document.slug}-{language}.pdf", ContentFile(content), save=False)
     file.save()
@@ -241,66 +244,138 @@ def make_sample_programme(event: Event) -> dict[str, Any]:
     sco = make_organisation(name_en="Shanghai Cooperation Organisation", acronym_en="SCO", acronym_ru="ШОС")
     uzbekistan = make_organisation(name_en="Government of Uzbekistan", acronym_en="Uzbekistan", kind="government")
     envoy = make_person(
-        slug="host-envoy", honorific=Person.Honorific.HE, name_latin="Aziz Namunov", name_native="Азиз Намунов",
-        sort_name="Namunov", position_en="Minister", position_ru="Министр", organisation=uzbekistan, country="UZ",
+        slug="host-envoy",
+        honorific=Person.Honorific.HE,
+        name_latin="Aziz Namunov",
+        name_native="Азиз Намунов",
+        sort_name="Namunov",
+        position_en="Minister",
+        position_ru="Министр",
+        organisation=uzbekistan,
+        country="UZ",
         protocol_rank=ProtocolRank.MINISTER,
     )
     guterres = make_person(
-        slug="antonio-guterres", honorific=Person.Honorific.HE, name_latin="António Guterres",
-        sort_name="Guterres", position_en="Secretary-General", position_ru="Генеральный секретарь", organisation=un,
+        slug="antonio-guterres",
+        honorific=Person.Honorific.HE,
+        name_latin="António Guterres",
+        sort_name="Guterres",
+        position_en="Secretary-General",
+        position_ru="Генеральный секретарь",
+        organisation=un,
         protocol_rank=ProtocolRank.MINISTER,
     )
     voronkov = make_person(
-        slug="vladimir-voronkov", honorific=Person.Honorific.HE, name_latin="Vladimir Voronkov",
-        name_native="Владимир Воронков", sort_name="Voronkov", position_en="Under-Secretary-General",
-        organisation=un, protocol_rank=ProtocolRank.UNDER_SECRETARY_GENERAL,
+        slug="vladimir-voronkov",
+        honorific=Person.Honorific.HE,
+        name_latin="Vladimir Voronkov",
+        name_native="Владимир Воронков",
+        sort_name="Voronkov",
+        position_en="Under-Secretary-General",
+        organisation=un,
+        protocol_rank=ProtocolRank.UNDER_SECRETARY_GENERAL,
     )
     zhang = make_person(
-        slug="zhang-ming", honorific=Person.Honorific.HE, name_latin="Zhang Ming", name_native="张明",
-        sort_name="Zhang", position_en="Secretary-General", organisation=sco, protocol_rank=ProtocolRank.MINISTER,
+        slug="zhang-ming",
+        honorific=Person.Honorific.HE,
+        name_latin="Zhang Ming",
+        name_native="张明",
+        sort_name="Zhang",
+        position_en="Secretary-General",
+        organisation=sco,
+        protocol_rank=ProtocolRank.MINISTER,
     )
     gherman = make_person(
-        slug="natalia-gherman", honorific=Person.Honorific.MS, name_latin="Natalia Gherman", sort_name="Gherman",
-        position_en="Special Representative of the Secretary-General", organisation=un,
+        slug="natalia-gherman",
+        honorific=Person.Honorific.MS,
+        name_latin="Natalia Gherman",
+        sort_name="Gherman",
+        position_en="Special Representative of the Secretary-General",
+        organisation=un,
     )
     opening = make_session(
-        event, slug="opening", kind=SessionKind.OPENING, title_en="Opening of the conference",
-        title_ru="Открытие конференции", title_uz="Konferensiyaning ochilishi",
-        abstract_en="Welcome addresses.", abstract_ru="Приветственные выступления.", starts_at=at(0, 9),
-        ends_at=at(0, 10, 30), room=plenary, floor_languages=["en"], interpretation=["ru", "uz"],
+        event,
+        slug="opening",
+        kind=SessionKind.OPENING,
+        title_en="Opening of the conference",
+        title_ru="Открытие конференции",
+        title_uz="Konferensiyaning ochilishi",
+        abstract_en="Welcome addresses.",
+        abstract_ru="Приветственные выступления.",
+        starts_at=at(0, 9),
+        ends_at=at(0, 10, 30),
+        room=plenary,
+        floor_languages=["en"],
+        interpretation=["ru", "uz"],
     )
     make_speaker(opening, gherman, role=SessionSpeaker.Role.CHAIR)
     make_speaker(opening, zhang)
     make_speaker(opening, voronkov)
     make_speaker(opening, guterres, delivery=SessionSpeaker.Delivery.VIDEO)
     make_speaker(
-        opening, envoy, delivery=SessionSpeaker.Delivery.ON_BEHALF,
+        opening,
+        envoy,
+        delivery=SessionSpeaker.Delivery.ON_BEHALF,
         on_behalf_of_en="the President of the Republic of Uzbekistan",
         on_behalf_of_ru="Президента Республики Узбекистан",
     )
     panel = make_session(
-        event, slug="pillar-1-panel", kind=SessionKind.BREAKOUT, title_en="Conditions conducive to terrorism",
-        title_ru="Условия, способствующие распространению терроризма", starts_at=at(0, 11), ends_at=at(0, 12, 30),
-        room=room_b, track=pillar_track,
+        event,
+        slug="pillar-1-panel",
+        kind=SessionKind.BREAKOUT,
+        title_en="Conditions conducive to terrorism",
+        title_ru="Условия, способствующие распространению терроризма",
+        starts_at=at(0, 11),
+        ends_at=at(0, 12, 30),
+        room=room_b,
+        track=pillar_track,
     )
     make_speaker(panel, gherman, role=SessionSpeaker.Role.MODERATOR)
     side = make_session(
-        event, slug="side-event-financing", kind=SessionKind.SIDE_EVENT,
-        title_en="Financing counter-terrorism programmes", title_ru="Финансирование контртеррористических программ",
-        starts_at=at(0, 14), ends_at=at(0, 15), room=room_b, is_cancelled=True,
+        event,
+        slug="side-event-financing",
+        kind=SessionKind.SIDE_EVENT,
+        title_en="Financing counter-terrorism programmes",
+        title_ru="Финансирование контртеррористических программ",
+        starts_at=at(0, 14),
+        ends_at=at(0, 15),
+        room=room_b,
+        is_cancelled=True,
     )
     coffee = make_session(
-        event, slug="coffee", kind=SessionKind.BREAK, title_en="Coffee break", title_ru="Кофе-брейк",
-        starts_at=at(0, 10, 30), ends_at=at(0, 11),
+        event,
+        slug="coffee",
+        kind=SessionKind.BREAK,
+        title_en="Coffee break",
+        title_ru="Кофе-брейк",
+        starts_at=at(0, 10, 30),
+        ends_at=at(0, 11),
     )
     closing = make_session(
-        event, slug="closing", kind=SessionKind.CLOSING, title_en="Adoption of the Tashkent Declaration",
-        title_ru="Принятие Ташкентской декларации", starts_at=at(1, 16), ends_at=at(1, 17, 15), room=plenary,
+        event,
+        slug="closing",
+        kind=SessionKind.CLOSING,
+        title_en="Adoption of the Tashkent Declaration",
+        title_ru="Принятие Ташкентской декларации",
+        starts_at=at(1, 16),
+        ends_at=at(1, 17, 15),
+        room=plenary,
     )
     return {
-        "venue": venue, "plenary": plenary, "room_b": room_b, "track": pillar_track, "opening": opening,
-        "panel": panel, "side": side, "coffee": coffee, "closing": closing, "zhang": zhang, "envoy": envoy,
-        "guterres": guterres, "voronkov": voronkov, "gherman": gherman,
+        "venue": venue,
+        "plenary": plenary,
+        "room_b": room_b,
+        "track": pillar_track,
+        "opening": opening,
+        "panel": panel,
+        "side": side,
+        "coffee": coffee,
+        "closing": closing,
+        "zhang": zhang,
+        "envoy": envoy,
+        "guterres": guterres,
+        "voronkov": voronkov,
+        "gherman": gherman,
     }
 
 
@@ -327,9 +402,16 @@ def make_large_programme(event: Event, count: int) -> list:
         )
         sessions.append(
             Session(
-                event=event, slug=f"bulk-{n}-{i}", kind=SessionKind.PLENARY, title_en=f"Session {i}",
-                title_ru=f"Заседание {i}", starts_at=start, ends_at=start + timedelta(minutes=45),
-                room=rooms[i % 3], track=track, is_cancelled=(i % 17 == 0),
+                event=event,
+                slug=f"bulk-{n}-{i}",
+                kind=SessionKind.PLENARY,
+                title_en=f"Session {i}",
+                title_ru=f"Заседание {i}",
+                starts_at=start,
+                ends_at=start + timedelta(minutes=45),
+                room=rooms[i % 3],
+                track=track,
+                is_cancelled=(i % 17 == 0),
             )
         )
     sessions = Session.objects.bulk_create(sessions)

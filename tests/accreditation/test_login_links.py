@@ -225,9 +225,7 @@ def test_login_link_email_match_ignores_case(client, participant, mailoutbox, dj
 
 @pytest.mark.parametrize("kind", ["staff", "superuser", "organiser", "inactive"])
 def test_login_link_refused_for_password_accounts(client, kind, mailoutbox, django_capture_on_commit_callbacks):
-    user = make_user(
-        is_staff=kind == "staff", is_superuser=kind == "superuser", is_active=kind != "inactive"
-    )
+    user = make_user(is_staff=kind == "staff", is_superuser=kind == "superuser", is_active=kind != "inactive")
     if kind == "organiser":
         make_role(make_event(), EventRole.Role.ORGANISER_ADMIN, user=user)
     response = ask(client, user.email, capture=django_capture_on_commit_callbacks)

@@ -72,7 +72,11 @@ def page(browser, page_problems, live_server) -> Iterator[object]:
 @pytest.fixture
 def phone_page(browser, page_problems, live_server) -> Iterator[object]:
     context, page = _open_page(
-        browser, page_problems, viewport={"width": 390, "height": 844}, is_mobile=True, has_touch=True,
+        browser,
+        page_problems,
+        viewport={"width": 390, "height": 844},
+        is_mobile=True,
+        has_touch=True,
         locale="en-GB",
     )
     page.set_default_timeout(15_000)

@@ -44,8 +44,12 @@ def test_visitor_switches_to_russian_and_opens_a_document(page, live_server):
 def test_phone_visitor_reads_news_and_background(phone_page, live_server):
     call_command("demo", verbosity=0)
     page = phone_page
-    for path in ("/uz/tashkent-2022/", "/uz/tashkent-2022/news/", "/uz/tashkent-2022/background/",
-                 "/uz/tashkent-2022/contacts/"):
+    for path in (
+        "/uz/tashkent-2022/",
+        "/uz/tashkent-2022/news/",
+        "/uz/tashkent-2022/background/",
+        "/uz/tashkent-2022/contacts/",
+    ):
         page.goto(f"{live_server.url}{path}")
         assert page.locator("html").get_attribute("lang") == "uz"
         # Nothing may overflow sideways on a phone.

@@ -125,8 +125,12 @@ def test_agenda_toggle_with_htmx_returns_the_new_button(client, conf, participan
 
 def test_agenda_toggle_unknown_session_is_not_found(client, conf, participant):
     draft = Session.objects.create(
-        event=conf.event, slug="not-published", kind="plenary", title_en="Not published",
-        starts_at=conf.opening.starts_at, ends_at=conf.opening.ends_at,
+        event=conf.event,
+        slug="not-published",
+        kind="plenary",
+        title_en="Not published",
+        starts_at=conf.opening.starts_at,
+        ends_at=conf.opening.ends_at,
     )
     assert client.post(url("agenda-toggle", conf.event, guid=draft.guid), {"action": "add"}).status_code == 404
     assert not AgendaItem.objects.exists()

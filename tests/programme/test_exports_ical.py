@@ -36,8 +36,12 @@ def _clear_cache():
 
 @pytest.fixture
 def event(db):
-    return make_event(slug="tashkent-2022", title_en="Regional cooperation of Central Asian countries",
-                      short_title_en="Tashkent 2022", short_title_ru="Ташкент 2022")
+    return make_event(
+        slug="tashkent-2022",
+        title_en="Regional cooperation of Central Asian countries",
+        short_title_en="Tashkent 2022",
+        short_title_ru="Ташкент 2022",
+    )
 
 
 @pytest.fixture
@@ -194,8 +198,14 @@ def test_programme_ics_post_not_allowed(client, event, programme):
 def test_export_views_declare_public_access():
     from majlis.programme import views_exports as views
 
-    for view in (views.programme_ics, views.session_ics, views.schedule_xml, views.schedule_json,
-                 views.programme_pdf, views.agenda_ics):
+    for view in (
+        views.programme_ics,
+        views.session_ics,
+        views.schedule_xml,
+        views.schedule_json,
+        views.programme_pdf,
+        views.agenda_ics,
+    ):
         assert view.majlis_access == "public"
     assert views.agenda_feed.majlis_access == "authenticated"
 

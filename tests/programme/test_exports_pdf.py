@@ -42,8 +42,10 @@ def _clear_cache():
 @pytest.fixture
 def event(db):
     return make_event(
-        slug="tashkent-2022", title_en="Regional cooperation of Central Asian countries",
-        title_ru="Региональное сотрудничество стран Центральной Азии", short_title_en="Tashkent 2022",
+        slug="tashkent-2022",
+        title_en="Regional cooperation of Central Asian countries",
+        title_ru="Региональное сотрудничество стран Центральной Азии",
+        short_title_en="Tashkent 2022",
     )
 
 
@@ -96,7 +98,7 @@ def test_programme_pdf_marks_cancelled_sessions(client, event, programme):
     text = text_of(fetch(client, event).content)
     title = "Financing counter-terrorism programmes"
     assert title in text
-    assert "[Cancelled]" in text[text.index(title):]
+    assert "[Cancelled]" in text[text.index(title) :]
 
 
 def test_programme_pdf_russian_has_cyrillic_titles_and_version(client, event, programme):

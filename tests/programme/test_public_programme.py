@@ -79,70 +79,169 @@ def build_conference(publish: bool = True) -> Conference:
     """A small Tashkent programme: an opening with protocol order, a panel, a side event, day two."""
     event = make_event(slug="tashkent-2022", title_en="Regional cooperation of Central Asian countries")
     venue = make_venue()
-    hall = make_room(venue, name_en="Plenary hall", name_ru="Пленарный зал", name_uz="Yalpi majlis zali",
-                     floor_en="Ground floor", floor_ru="Первый этаж", position=1)
-    room_b = make_room(venue, name_en="Room B", name_ru="Зал Б", name_uz="B zali", floor_en="Second floor",
-                       position=2)
-    pillar_track = make_track(event, slug="pillar-1", name_en="Pillar I", name_ru="Столп I", name_uz="I ustun",
-                              colour="#1f4e79")
-    side_track = make_track(event, slug="side-events", name_en="Side events", name_ru="Параллельные мероприятия",
-                            name_uz="Yondosh tadbirlar", colour="#8a1c1c")
+    hall = make_room(
+        venue,
+        name_en="Plenary hall",
+        name_ru="Пленарный зал",
+        name_uz="Yalpi majlis zali",
+        floor_en="Ground floor",
+        floor_ru="Первый этаж",
+        position=1,
+    )
+    room_b = make_room(venue, name_en="Room B", name_ru="Зал Б", name_uz="B zali", floor_en="Second floor", position=2)
+    pillar_track = make_track(
+        event, slug="pillar-1", name_en="Pillar I", name_ru="Столп I", name_uz="I ustun", colour="#1f4e79"
+    )
+    side_track = make_track(
+        event,
+        slug="side-events",
+        name_en="Side events",
+        name_ru="Параллельные мероприятия",
+        name_uz="Yondosh tadbirlar",
+        colour="#8a1c1c",
+    )
     un = make_organisation(name_en="United Nations", acronym_en="UN", kind=Organisation.Kind.UN_ENTITY)
-    uzbekistan = make_organisation(name_en="Government of Uzbekistan", kind=Organisation.Kind.GOVERNMENT,
-                                   country="UZ")
-    guterres = make_person(slug="antonio-guterres", honorific="he", name_latin="António Guterres",
-                           name_native="António Guterres", sort_name="Guterres", organisation=un,
-                           protocol_rank=ProtocolRank.MINISTER, position_en="Secretary-General",
-                           position_ru="Генеральный секретарь", bio_en="Ninth Secretary-General.")
-    voronkov = make_person(slug="vladimir-voronkov", honorific="he", name_latin="Vladimir Voronkov",
-                           name_native="Владимир Воронков", sort_name="Voronkov", organisation=un, country="RU",
-                           protocol_rank=ProtocolRank.UNDER_SECRETARY_GENERAL,
-                           position_en="Under-Secretary-General for Counter-Terrorism")
-    envoy = make_person(slug="state-envoy", honorific="he", name_latin="Abdulaziz Kamilov",
-                        name_native="Абдулазиз Камилов", sort_name="Kamilov", organisation=uzbekistan, country="UZ",
-                        protocol_rank=ProtocolRank.MINISTER, position_en="Minister of Foreign Affairs")
-    chair = make_person(slug="the-chair", honorific="dr", name_latin="Eldor Aripov", name_native="Eldor Aripov",
-                        sort_name="Aripov", protocol_rank=ProtocolRank.SENIOR_OFFICIAL)
+    uzbekistan = make_organisation(name_en="Government of Uzbekistan", kind=Organisation.Kind.GOVERNMENT, country="UZ")
+    guterres = make_person(
+        slug="antonio-guterres",
+        honorific="he",
+        name_latin="António Guterres",
+        name_native="António Guterres",
+        sort_name="Guterres",
+        organisation=un,
+        protocol_rank=ProtocolRank.MINISTER,
+        position_en="Secretary-General",
+        position_ru="Генеральный секретарь",
+        bio_en="Ninth Secretary-General.",
+    )
+    voronkov = make_person(
+        slug="vladimir-voronkov",
+        honorific="he",
+        name_latin="Vladimir Voronkov",
+        name_native="Владимир Воронков",
+        sort_name="Voronkov",
+        organisation=un,
+        country="RU",
+        protocol_rank=ProtocolRank.UNDER_SECRETARY_GENERAL,
+        position_en="Under-Secretary-General for Counter-Terrorism",
+    )
+    envoy = make_person(
+        slug="state-envoy",
+        honorific="he",
+        name_latin="Abdulaziz Kamilov",
+        name_native="Абдулазиз Камилов",
+        sort_name="Kamilov",
+        organisation=uzbekistan,
+        country="UZ",
+        protocol_rank=ProtocolRank.MINISTER,
+        position_en="Minister of Foreign Affairs",
+    )
+    chair = make_person(
+        slug="the-chair",
+        honorific="dr",
+        name_latin="Eldor Aripov",
+        name_native="Eldor Aripov",
+        sort_name="Aripov",
+        protocol_rank=ProtocolRank.SENIOR_OFFICIAL,
+    )
     opening = make_session(
-        event, slug="opening", kind=SessionKind.OPENING, title_en="Opening ceremony",
-        title_ru="Церемония открытия", title_uz="Ochilish marosimi", starts_at=at(event, 0, 9),
-        ends_at=at(event, 0, 10, 30), room=hall, track=pillar_track, floor_languages=["en", "ru"],
-        interpretation=["en", "ru", "uz"], abstract_en="The **opening** of the conference.",
+        event,
+        slug="opening",
+        kind=SessionKind.OPENING,
+        title_en="Opening ceremony",
+        title_ru="Церемония открытия",
+        title_uz="Ochilish marosimi",
+        starts_at=at(event, 0, 9),
+        ends_at=at(event, 0, 10, 30),
+        room=hall,
+        track=pillar_track,
+        floor_languages=["en", "ru"],
+        interpretation=["en", "ru", "uz"],
+        abstract_en="The **opening** of the conference.",
         stream_url="https://stream.example.org/secret-opening",
     )
     opening.organisers.set([un])
     # Requested in the "wrong" order: protocol puts the state's minister first, then the UN.
     make_speaker(opening, voronkov, requested_at=at(event, -10, 9))
     make_speaker(opening, guterres, delivery=SessionSpeaker.Delivery.VIDEO, requested_at=at(event, -9, 9))
-    make_speaker(opening, envoy, delivery=SessionSpeaker.Delivery.ON_BEHALF, requested_at=at(event, -8, 9),
-                 on_behalf_of_en="President Shavkat Mirziyoyev", on_behalf_of_ru="Президента Шавката Мирзиёева")
+    make_speaker(
+        opening,
+        envoy,
+        delivery=SessionSpeaker.Delivery.ON_BEHALF,
+        requested_at=at(event, -8, 9),
+        on_behalf_of_en="President Shavkat Mirziyoyev",
+        on_behalf_of_ru="Президента Шавката Мирзиёева",
+    )
     make_speaker(opening, chair, role=SessionSpeaker.Role.CHAIR)
     panel = make_session(
-        event, slug="pillar-one-panel", kind=SessionKind.BREAKOUT, title_en="Conditions conducive to terrorism",
-        title_ru="Условия, способствующие терроризму", title_uz="Terrorizm tarqalishiga sharoit",
-        starts_at=at(event, 0, 11), ends_at=at(event, 0, 12, 30), room=hall, track=pillar_track,
-        floor_languages=["ru"], interpretation=["en"],
+        event,
+        slug="pillar-one-panel",
+        kind=SessionKind.BREAKOUT,
+        title_en="Conditions conducive to terrorism",
+        title_ru="Условия, способствующие терроризму",
+        title_uz="Terrorizm tarqalishiga sharoit",
+        starts_at=at(event, 0, 11),
+        ends_at=at(event, 0, 12, 30),
+        room=hall,
+        track=pillar_track,
+        floor_languages=["ru"],
+        interpretation=["en"],
     )
     make_speaker(panel, chair, role=SessionSpeaker.Role.MODERATOR)
     side_event = make_session(
-        event, slug="rats-side-event", kind=SessionKind.SIDE_EVENT, title_en="The role of SCO RATS",
-        title_ru="Роль РАТС ШОС", title_uz="ShHT MATT roli", starts_at=at(event, 0, 11), ends_at=at(event, 0, 12),
-        room=room_b, track=side_track, floor_languages=["zh", "ru"],
+        event,
+        slug="rats-side-event",
+        kind=SessionKind.SIDE_EVENT,
+        title_en="The role of SCO RATS",
+        title_ru="Роль РАТС ШОС",
+        title_uz="ShHT MATT roli",
+        starts_at=at(event, 0, 11),
+        ends_at=at(event, 0, 12),
+        room=room_b,
+        track=side_track,
+        floor_languages=["zh", "ru"],
     )
     cancelled = make_session(
-        event, slug="cancelled-briefing", kind=SessionKind.PRESS_CONFERENCE, title_en="Press briefing",
-        title_ru="Брифинг для прессы", title_uz="Matbuot brifingi", starts_at=at(event, 0, 14),
-        ends_at=at(event, 0, 15), room=room_b, is_cancelled=True,
+        event,
+        slug="cancelled-briefing",
+        kind=SessionKind.PRESS_CONFERENCE,
+        title_en="Press briefing",
+        title_ru="Брифинг для прессы",
+        title_uz="Matbuot brifingi",
+        starts_at=at(event, 0, 14),
+        ends_at=at(event, 0, 15),
+        room=room_b,
+        is_cancelled=True,
     )
     day_two = make_session(
-        event, slug="closing", kind=SessionKind.CLOSING, title_en="Adoption of the Tashkent Declaration",
-        title_ru="Принятие Ташкентской декларации", title_uz="Toshkent deklaratsiyasini qabul qilish",
-        starts_at=at(event, 1, 16), ends_at=at(event, 1, 17), room=hall,
+        event,
+        slug="closing",
+        kind=SessionKind.CLOSING,
+        title_en="Adoption of the Tashkent Declaration",
+        title_ru="Принятие Ташкентской декларации",
+        title_uz="Toshkent deklaratsiyasini qabul qilish",
+        starts_at=at(event, 1, 16),
+        ends_at=at(event, 1, 17),
+        room=hall,
     )
     if publish:
         make_published_programme(event, note="First programme")
-    return Conference(event, opening, panel, side_event, day_two, cancelled, guterres, voronkov, envoy, chair,
-                      pillar_track, side_track, hall, room_b)
+    return Conference(
+        event,
+        opening,
+        panel,
+        side_event,
+        day_two,
+        cancelled,
+        guterres,
+        voronkov,
+        envoy,
+        chair,
+        pillar_track,
+        side_track,
+        hall,
+        room_b,
+    )
 
 
 @pytest.fixture
@@ -241,8 +340,11 @@ def test_print_page_shows_translated_titles_of_every_day(client, conf, language)
     assert response.status_code == 200
     html = response.content.decode()
     assert TITLES[language] in html
-    assert {"en": "Adoption of the Tashkent Declaration", "ru": "Принятие Ташкентской декларации",
-            "uz": "Toshkent deklaratsiyasini qabul qilish"}[language] in html
+    assert {
+        "en": "Adoption of the Tashkent Declaration",
+        "ru": "Принятие Ташкентской декларации",
+        "uz": "Toshkent deklaratsiyasini qabul qilish",
+    }[language] in html
 
 
 @pytest.mark.parametrize("language", LANGUAGES)
@@ -658,8 +760,14 @@ def test_speaker_photo_before_publication_is_not_found(client, db):
 def test_public_programme_views_declare_their_access():
     from majlis.programme import views
 
-    public_views = [views.programme, views.programme_print, views.session_detail, views.speaker_list,
-                    views.speaker_detail, views.speaker_photo]
+    public_views = [
+        views.programme,
+        views.programme_print,
+        views.session_detail,
+        views.speaker_list,
+        views.speaker_detail,
+        views.speaker_photo,
+    ]
     assert all(view.majlis_access == "public" for view in public_views)
     assert views.agenda.majlis_access == "authenticated"
     assert views.agenda_toggle.majlis_access == "authenticated"
@@ -675,16 +783,29 @@ def build_large_programme(count: int) -> Event:
     rooms = [make_room(venue, position=i) for i in range(4)]
     tracks = [make_track(event, slug=f"t{i}") for i in range(3)]
     people = Person.objects.bulk_create(
-        Person(slug=f"p{count}-{i}", name_latin=f"Speaker {i}", name_native=f"Спикер {i}", sort_name=f"S{i:03d}",
-               protocol_rank=ProtocolRank.EXPERT)
+        Person(
+            slug=f"p{count}-{i}",
+            name_latin=f"Speaker {i}",
+            name_native=f"Спикер {i}",
+            sort_name=f"S{i:03d}",
+            protocol_rank=ProtocolRank.EXPERT,
+        )
         for i in range(40)
     )
     sessions = Session.objects.bulk_create(
         Session(
-            event=event, slug=f"s-{i}", kind=SessionKind.PLENARY, title=f"Session {i}", title_en=f"Session {i}",
-            title_ru=f"Сессия {i}", starts_at=at(event, i % 2, 8 + (i // 8) % 10),
-            ends_at=at(event, i % 2, 9 + (i // 8) % 10), room=rooms[i % 4], track=tracks[i % 3],
-            floor_languages=["en"], interpretation=["ru"],
+            event=event,
+            slug=f"s-{i}",
+            kind=SessionKind.PLENARY,
+            title=f"Session {i}",
+            title_en=f"Session {i}",
+            title_ru=f"Сессия {i}",
+            starts_at=at(event, i % 2, 8 + (i // 8) % 10),
+            ends_at=at(event, i % 2, 9 + (i // 8) % 10),
+            room=rooms[i % 4],
+            track=tracks[i % 3],
+            floor_languages=["en"],
+            interpretation=["ru"],
         )
         for i in range(count)
     )

@@ -464,7 +464,9 @@ def _seat(seat: SessionSeat) -> dict[str, Any]:
     auth=django_auth,
     summary="Ask for seats in sessions for a participant",
 )
-def request_seats(request: HttpRequest, slug: str, application_id: ObjectId, payload: SessionsIn) -> list[dict[str, Any]]:
+def request_seats(
+    request: HttpRequest, slug: str, application_id: ObjectId, payload: SessionsIn
+) -> list[dict[str, Any]]:
     """Asks for seats in side events or breakouts the person may attend, as the person could in their account.
 
     An approved application gets the seats at once (confirmed, or waitlisted when a session is full);

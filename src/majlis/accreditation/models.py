@@ -622,6 +622,8 @@ class Vetting(models.Model):
 
     def __str__(self) -> str:
         return f"{self.application}: {self.get_status_display()}"
+
+
 from .models_participants import (  # noqa: E402,F401 - registered with this app
     AccreditationDesk,
     MassMailing,

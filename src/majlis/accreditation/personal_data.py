@@ -295,9 +295,11 @@ def _file_data(file: Any, url_name: str, pk: int, original_name: str = "") -> di
         size: int | None = file.size
     except (FileNotFoundError, OSError):
         size = None
-    return {"name": original_name or file.name.rsplit("/", 1)[-1], "size": size, "download": _url(url_name, **{
-        "application": pk
-    })}
+    return {
+        "name": original_name or file.name.rsplit("/", 1)[-1],
+        "size": size,
+        "download": _url(url_name, **{"application": pk}),
+    }
 
 
 # --- Deletion requests ----------------------------------------------------------------------------------

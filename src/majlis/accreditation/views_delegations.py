@@ -723,7 +723,5 @@ def focal_member_cancel(request: HttpRequest, event: Event, delegation: Delegati
     except ValidationError as error:
         _service_error_message(request, error)
     else:
-        messages.success(
-            request, _("%(name)s no longer belongs to the delegation.") % {"name": application.full_name}
-        )
+        messages.success(request, _("%(name)s no longer belongs to the delegation.") % {"name": application.full_name})
     return _back(delegation)

@@ -22,9 +22,7 @@ def organised_event_ids(user: Any) -> set[int] | None:
         return None
     from majlis.events.models import EventRole
 
-    return set(
-        EventRole.objects.filter(user=user, role__in=ORGANISER_ROLES).values_list("event_id", flat=True)
-    )
+    return set(EventRole.objects.filter(user=user, role__in=ORGANISER_ROLES).values_list("event_id", flat=True))
 
 
 def needs_second_factor(user: Any) -> bool:

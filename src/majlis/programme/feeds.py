@@ -34,7 +34,11 @@ def create_feed(user: Any, event: Event, *, request: Any = None) -> tuple[Calend
     token = secrets.token_urlsafe(TOKEN_BYTES)
     feed = CalendarFeed.objects.create(user=user, event=event, token_hash=hash_token(token))
     audit.record(
-        "programme.calendar_feed_created", actor=user, obj=feed, event_slug=event.slug, request=request,
+        "programme.calendar_feed_created",
+        actor=user,
+        obj=feed,
+        event_slug=event.slug,
+        request=request,
         revoked_earlier=revoked,
     )
     return feed, token
@@ -60,9 +64,7 @@ def active_feed(token: str, event_slug: str) -> CalendarFeed | None:
         return None
     return (
         CalendarFeed.objects.select_related("event__venue", "user")
-        .filter(
-            token_hash=hash_token(token), revoked_at__isnull=True, event__slug=event_slug, user__is_active=True
-        )
+        .filter(token_hash=hash_token(token), revoked_at__isnull=True, event__slug=event_slug, user__is_active=True)
         .first()
     )
 

@@ -16,9 +16,7 @@ from .models import ProgrammeVersion
 
 
 def current_version_number(event: Event) -> int | None:
-    return (
-        ProgrammeVersion.objects.filter(event=event).order_by("-number").values_list("number", flat=True).first()
-    )
+    return ProgrammeVersion.objects.filter(event=event).order_by("-number").values_list("number", flat=True).first()
 
 
 def snapshot_cache_key(event: Event, number: int) -> str:

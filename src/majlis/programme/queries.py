@@ -56,11 +56,31 @@ COUNTRY_NAMES = {
 }
 
 # The language a name written in a non-Latin script is most likely in, by script and country.
-_CYRILLIC_BY_COUNTRY = {"KZ": "kk", "KG": "ky", "TJ": "tg", "UZ": "uz-Cyrl", "MN": "mn", "UA": "uk", "BY": "be",
-                        "BG": "bg", "RS": "sr", "MK": "mk"}
+_CYRILLIC_BY_COUNTRY = {
+    "KZ": "kk",
+    "KG": "ky",
+    "TJ": "tg",
+    "UZ": "uz-Cyrl",
+    "MN": "mn",
+    "UA": "uk",
+    "BY": "be",
+    "BG": "bg",
+    "RS": "sr",
+    "MK": "mk",
+}
 _ARABIC_BY_COUNTRY = {"IR": "fa", "AF": "fa", "PK": "ur"}
-_SCRIPT_LANGUAGE = {"CJK": "zh", "HIRAGANA": "ja", "KATAKANA": "ja", "HANGUL": "ko", "HEBREW": "he", "GREEK": "el",
-                    "DEVANAGARI": "hi", "GEORGIAN": "ka", "ARMENIAN": "hy", "THAI": "th"}
+_SCRIPT_LANGUAGE = {
+    "CJK": "zh",
+    "HIRAGANA": "ja",
+    "KATAKANA": "ja",
+    "HANGUL": "ko",
+    "HEBREW": "he",
+    "GREEK": "el",
+    "DEVANAGARI": "hi",
+    "GEORGIAN": "ka",
+    "ARMENIAN": "hy",
+    "THAI": "th",
+}
 
 ROLE_ORDER = [choice.value for choice in SessionSpeaker.Role]
 
@@ -310,7 +330,9 @@ def _organisation(data: Mapping[str, Any] | None, language: str) -> Organisation
     if not data:
         return None
     return OrganisationView(
-        id=data.get("id"), name=tr(data.get("name"), language), acronym=tr(data.get("acronym"), language),
+        id=data.get("id"),
+        name=tr(data.get("name"), language),
+        acronym=tr(data.get("acronym"), language),
         country=data.get("country") or "",
     )
 
@@ -360,14 +382,17 @@ def build_programme(number: int, snapshot: Mapping[str, Any], language: str | No
     tz = zoneinfo.ZoneInfo(event.get("time_zone") or "UTC")
     tracks = [
         TrackView(
-            slug=t["slug"], name=tr(t.get("name"), language),
-            colour=t["colour"] if _COLOUR.match(t.get("colour") or "") else DEFAULT_COLOUR, pillar=t.get("pillar"),
+            slug=t["slug"],
+            name=tr(t.get("name"), language),
+            colour=t["colour"] if _COLOUR.match(t.get("colour") or "") else DEFAULT_COLOUR,
+            pillar=t.get("pillar"),
         )
         for t in snapshot.get("tracks", [])
     ]
     rooms = [
-        RoomView(id=r["id"], name=tr(r.get("name"), language), floor=tr(r.get("floor"), language),
-                 capacity=r.get("capacity"))
+        RoomView(
+            id=r["id"], name=tr(r.get("name"), language), floor=tr(r.get("floor"), language), capacity=r.get("capacity")
+        )
         for r in snapshot.get("rooms", [])
     ]
     people = [_person(p, language) for p in snapshot.get("people", [])]
@@ -382,27 +407,49 @@ def build_programme(number: int, snapshot: Mapping[str, Any], language: str | No
             if person is None:
                 continue
             on_behalf_of = tr(a.get("on_behalf_of"), language)
-            speakers.append(Appearance(
-                person=person, role=a.get("role", ""), role_label=_choice_label(SessionSpeaker.Role.choices, a["role"]),
-                delivery=a.get("delivery", ""), delivery_label=_delivery_label(a.get("delivery", ""), on_behalf_of),
-                on_behalf_of=on_behalf_of,
-            ))
-        sessions.append(SessionView(
-            guid=s["guid"], slug=s["slug"], kind=s["kind"], kind_label=_choice_label(SessionKind.choices, s["kind"]),
-            title=tr(s.get("title"), language), abstract=tr(s.get("abstract"), language),
-            starts_at=_aware(s["starts_at"], tz), ends_at=_aware(s["ends_at"], tz),
-            room=rooms_by_id.get(s.get("room")), track=tracks_by_slug.get(s.get("track")),
-            organisers=[o for o in (_organisation(org, language) for org in s.get("organisers", [])) if o],
-            capacity=s.get("capacity"), access=s.get("access", ""),
-            access_label=_choice_label(Session.Access.choices, s.get("access", "")),
-            floor_languages=[Language(c, language_label(c)) for c in s.get("floor_languages", [])],
-            interpretation=[Language(c, language_label(c)) for c in s.get("interpretation", [])],
-            is_cancelled=bool(s.get("is_cancelled")), speakers=speakers,
-        ))
+            speakers.append(
+                Appearance(
+                    person=person,
+                    role=a.get("role", ""),
+                    role_label=_choice_label(SessionSpeaker.Role.choices, a["role"]),
+                    delivery=a.get("delivery", ""),
+                    delivery_label=_delivery_label(a.get("delivery", ""), on_behalf_of),
+                    on_behalf_of=on_behalf_of,
+                )
+            )
+        sessions.append(
+            SessionView(
+                guid=s["guid"],
+                slug=s["slug"],
+                kind=s["kind"],
+                kind_label=_choice_label(SessionKind.choices, s["kind"]),
+                title=tr(s.get("title"), language),
+                abstract=tr(s.get("abstract"), language),
+                starts_at=_aware(s["starts_at"], tz),
+                ends_at=_aware(s["ends_at"], tz),
+                room=rooms_by_id.get(s.get("room")),
+                track=tracks_by_slug.get(s.get("track")),
+                organisers=[o for o in (_organisation(org, language) for org in s.get("organisers", [])) if o],
+                capacity=s.get("capacity"),
+                access=s.get("access", ""),
+                access_label=_choice_label(Session.Access.choices, s.get("access", "")),
+                floor_languages=[Language(c, language_label(c)) for c in s.get("floor_languages", [])],
+                interpretation=[Language(c, language_label(c)) for c in s.get("interpretation", [])],
+                is_cancelled=bool(s.get("is_cancelled")),
+                speakers=speakers,
+            )
+        )
     sessions.sort(key=lambda s: (s.starts_at, s.room is None, _room_position(s.room, rooms), s.title))
     return Programme(
-        number=number, event=event, tz=tz, tracks=tracks, rooms=rooms, people=people, sessions=sessions,
-        people_by_slug=people_by_slug, sessions_by_slug={s.slug: s for s in sessions},
+        number=number,
+        event=event,
+        tz=tz,
+        tracks=tracks,
+        rooms=rooms,
+        people=people,
+        sessions=sessions,
+        people_by_slug=people_by_slug,
+        sessions_by_slug={s.slug: s for s in sessions},
         sessions_by_guid={s.guid: s for s in sessions},
     )
 
@@ -427,8 +474,12 @@ class Filters:
         return bool(self.track or self.kind or self.language or self.room is not None)
 
     def as_query(self) -> dict[str, str]:
-        values = {"track": self.track, "kind": self.kind, "language": self.language,
-                  "room": "" if self.room is None else str(self.room)}
+        values = {
+            "track": self.track,
+            "kind": self.kind,
+            "language": self.language,
+            "room": "" if self.room is None else str(self.room),
+        }
         return {key: value for key, value in values.items() if value}
 
     def matches(self, session: SessionView) -> bool:
@@ -471,8 +522,11 @@ def parse_filters(params: Mapping[str, str], programme: Programme) -> Filters:
             filters.language = language
         else:
             filters.problems.append(
-                _("No session is held or interpreted in the language “%(value)s”. Sessions in every language "
-                  "are shown.") % {"value": _shown(language)}
+                _(
+                    "No session is held or interpreted in the language “%(value)s”. Sessions in every language "
+                    "are shown."
+                )
+                % {"value": _shown(language)}
             )
     room = (params.get("room") or "").strip()
     if room:
@@ -514,11 +568,13 @@ def choose_day(programme: Programme, requested: str | None, now: datetime | None
         wanted = date.fromisoformat(requested)
     except ValueError:
         return default, _("“%(value)s” is not a date like 2022-03-03. The programme of %(day)s is shown.") % {
-            "value": _shown(requested), "day": _format_day(default),
+            "value": _shown(requested),
+            "day": _format_day(default),
         }
     if wanted not in days:
         return default, _("The conference has no programme on %(wanted)s. The programme of %(day)s is shown.") % {
-            "wanted": _format_day(wanted), "day": _format_day(default),
+            "wanted": _format_day(wanted),
+            "day": _format_day(default),
         }
     return wanted, ""
 
@@ -633,9 +689,12 @@ def published(event: Any, language: str | None = None) -> Programme | None:
     from .models import ProgrammeVersion
     from .published import published_programme
 
-    row = ProgrammeVersion.objects.filter(event=event).order_by("-number").values_list(
-        "pk", "number", "published_at"
-    ).first()
+    row = (
+        ProgrammeVersion.objects.filter(event=event)
+        .order_by("-number")
+        .values_list("pk", "number", "published_at")
+        .first()
+    )
     if row is None:
         return None
     pk, number, published_at = row

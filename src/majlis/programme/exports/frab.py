@@ -67,7 +67,7 @@ def _hhmm(minutes: int) -> str:
 
 
 def _event_slug(conference: str, number: int, slug: str) -> str:
-    """"tashkent_2022-1234-opening": valid as a c3voc slug in both schemas and unique (it has the id)."""
+    """ "tashkent_2022-1234-opening": valid as a c3voc slug in both schemas and unique (it has the id)."""
     return f"{conference}-{number}-{ascii_slug(slug) or 'session'}"
 
 

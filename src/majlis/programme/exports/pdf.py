@@ -85,7 +85,12 @@ def _styles() -> dict[str, ParagraphStyle]:
         "title": base["title"],
         "subtitle": base["subtitle"],
         "day": ParagraphStyle(
-            "prog_day", parent=base["heading"], fontSize=13, leading=17, spaceBefore=12, spaceAfter=6,
+            "prog_day",
+            parent=base["heading"],
+            fontSize=13,
+            leading=17,
+            spaceBefore=12,
+            spaceAfter=6,
             textColor=colors.HexColor("#1f4e79"),
         ),
         "cell": cell,
