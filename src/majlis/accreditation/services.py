@@ -158,12 +158,14 @@ def _record(action: str, application: Application, *, actor: Any, request: Any, 
     )
 
 
-def _mail(application: Application, template: str, entry: Any) -> None:
-    """Mail the participant about the change that ``entry`` (its audit entry) recorded."""
+def _mail(application: Application, template: str, entry: Any, *, session: Any = None) -> None:
+    """Mail the participant about the change that ``entry`` (its audit entry) recorded; about one
+    ``session``, its id is part of the key (the template reads it there)."""
     if not application.email:
         return
+    about = f"{session.pk}:" if session is not None else ""
     notifications.queue(
-        key=f"application:{application.pk}:{template}:{entry.pk}",
+        key=f"application:{application.pk}:{template}:{about}{entry.pk}",
         template=template,
         recipient=application.email,
         language=application.language,
@@ -1151,16 +1153,7 @@ def _release_ineligible_seats(application: Application, *, actor: Any, request: 
 
 def _mail_about_session(application: Application, template: str, session: Any, entry: Any) -> None:
     """Mail the participant about one session (the session's id is part of the key, read by the template)."""
-    if not application.email:
-        return
-    notifications.queue(
-        key=f"application:{application.pk}:{template}:{session.pk}:{entry.pk}",
-        template=template,
-        recipient=application.email,
-        language=application.language,
-        event=application.event,
-        application=application,
-    )
+    _mail(application, template, entry, session=session)
 
 
 def _release_sessions(application: Application, *, keep_requests: bool) -> None:
@@ -1197,15 +1190,7 @@ def _promote_session(session: Any) -> list[SessionSeat]:
             event_slug=application.event.slug,
             session=session.pk,
         )
-        if application.email:
-            notifications.queue(
-                key=f"application:{application.pk}:session_seat_confirmed:{session.pk}:{entry.pk}",
-                template="session_seat_confirmed",
-                recipient=application.email,
-                language=application.language,
-                event=application.event,
-                application=application,
-            )
+        _mail(application, "session_seat_confirmed", entry, session=session)
 
     return capacity.promote_session_waitlist(session, on_promoted=promoted)
 
