@@ -244,3 +244,24 @@ def test_late_member_added_after_approval_and_approved(page, live_server):
     assert "The application of Bakhyt Sultanov is now: approved." in page.locator(".messages").inner_text()
     late = Application.objects.get(delegation=delegation, family_name="Sultanov")
     assert late.status == "approved" and late.category.code == "minister"
+
+
+def test_focal_point_overview_fits_a_phone_in_uzbek(phone_page, live_server):
+    """The facts list (long Uzbek labels, the delegation's categories) stacks instead of overflowing."""
+    from majlis.accreditation.models import Delegation
+    from tests.factories import PASSWORD, make_accreditation_event, make_application, make_delegation, make_user
+
+    event = make_accreditation_event(slug="tashkent-phone")
+    focal = make_user(username="focal", email=FOCAL_EMAIL)
+    delegation = make_delegation(event, focal_point=focal, status=Delegation.Status.APPROVED)
+    make_application(event, delegation=delegation, category="delegate", status="approved", mode="online")
+    base = live_server.url
+    phone_page.goto(f"{base}/uz/account/login/")
+    phone_page.locator("input[name=username]").fill("focal")
+    phone_page.locator("input[name=password]").fill(PASSWORD)
+    phone_page.locator("main form button[type=submit]").click()
+    phone_page.wait_for_load_state()
+    phone_page.goto(f"{base}/uz/{event.slug}/delegations/mine/{delegation.pk}/")
+    assert "Aʼzolari ega boʻlishi mumkin boʻlgan toifalar" in phone_page.locator("main").inner_text()
+    assert phone_page.evaluate("document.documentElement.scrollWidth") <= phone_page.viewport_size["width"]
+    assert_accessible(phone_page)
