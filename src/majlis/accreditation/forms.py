@@ -15,7 +15,7 @@ from typing import Any
 
 from django import forms
 from django.conf import settings
-from django.core.exceptions import NON_FIELD_ERRORS, ValidationError
+from django.core.exceptions import ValidationError
 from django.core.files.base import ContentFile
 from django.forms.utils import flatatt
 from django.utils import timezone
@@ -26,6 +26,7 @@ from django.utils.translation import get_language, pgettext_lazy
 from django.utils.translation import gettext_lazy as _
 
 from majlis.core.countries import country_choices, country_name
+from majlis.core.forms import add_service_errors  # noqa: F401 - the pages of this app import it from here
 from majlis.events.models import Event
 
 from . import photos, session_access
@@ -767,19 +768,6 @@ def initial_from_application(application: Application) -> dict[str, Any]:
     initial["listed_publicly"] = application.listed_publicly
     initial["category"] = str(application.category_id)
     return initial
-
-
-def add_service_errors(form: forms.BaseForm, error: ValidationError) -> None:
-    """Show a service's ValidationError on the form: by field where the form has it, else on top."""
-    if not hasattr(error, "error_dict"):
-        form.add_error(None, error)
-        return
-    for field, errors in error.error_dict.items():
-        for item in errors:
-            if field in form.fields:
-                form.add_error(field, item)
-            else:
-                form.add_error(None, item if field == NON_FIELD_ERRORS else ValidationError(item.messages))
 
 
 def nationality_label(code: str) -> str:

@@ -7,7 +7,7 @@ from typing import Any
 
 from django import forms
 from django.conf import settings
-from django.core.exceptions import NON_FIELD_ERRORS, ValidationError
+from django.core.exceptions import ValidationError
 from django.utils.text import format_lazy
 from django.utils.translation import gettext_lazy as _
 
@@ -96,16 +96,3 @@ class EventCreateForm(forms.Form):
             if isinstance(value, str):
                 data[key] = value.strip()
         return data
-
-
-def add_service_errors(form: forms.BaseForm, error: ValidationError) -> None:
-    """Show a service's ValidationError on the form: by field where the form has it, else on top."""
-    if not hasattr(error, "error_dict"):
-        form.add_error(None, error)
-        return
-    for field, errors in error.error_dict.items():
-        for item in errors:
-            if field in form.fields:
-                form.add_error(field, item)
-            else:
-                form.add_error(None, item if field == NON_FIELD_ERRORS else ValidationError(item.messages))

@@ -18,8 +18,10 @@ from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
 
+from majlis.core.forms import add_service_errors
+
 from . import services
-from .forms_manage import EventCreateForm, add_service_errors
+from .forms_manage import EventCreateForm
 
 View = Callable[..., HttpResponse]
 
