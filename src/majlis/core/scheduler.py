@@ -121,7 +121,9 @@ def ensure_rows(now: datetime | None = None) -> None:
     now = now or timezone.now()
     known = set(ScheduledJob.objects.values_list("name", flat=True))
     missing = [
-        ScheduledJob(name=job.name, next_run_at=job.first_run(now)) for job in registered_jobs() if job.name not in known
+        ScheduledJob(name=job.name, next_run_at=job.first_run(now))
+        for job in registered_jobs()
+        if job.name not in known
     ]
     if missing:
         ScheduledJob.objects.bulk_create(missing, ignore_conflicts=True)
