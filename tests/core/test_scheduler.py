@@ -20,26 +20,26 @@ from majlis.core.models import AuditEntry, Deadline, ScheduledJob
 pytestmark = pytest.mark.django_db
 
 T0 = timezone.make_aware(datetime(2026, 3, 2, 1, 0))
-CALLS: list[tuple[str, datetime, dict]] = []
+recorded: list[tuple[str, datetime, dict]] = []
 FAILING: set[str] = set()
 RAN = threading.Event()
 
 
 def counted_job(*, now: datetime) -> str:
-    CALLS.append(("counted", now, {}))
+    recorded.append(("counted", now, {}))
     RAN.set()
     return "counted once"
 
 
 def flaky_job(*, now: datetime) -> str:
-    CALLS.append(("flaky", now, {}))
+    recorded.append(("flaky", now, {}))
     if "flaky" in FAILING:
         raise RuntimeError("the SMTP relay is down")
     return "flaky ok"
 
 
 def deadline_work(*, now: datetime, **kwargs) -> str:
-    CALLS.append(("deadline", now, kwargs))
+    recorded.append(("deadline", now, kwargs))
     if "deadline" in FAILING:
         raise RuntimeError("outcome document locked")
     return f"silence ended for {kwargs.get('document')}"
@@ -54,16 +54,16 @@ DEADLINE = f"{__name__}.deadline_work"
 def only_test_jobs(monkeypatch):
     """The jobs the apps register are tested in their own folders; here only the jobs of the test run."""
     monkeypatch.setattr(scheduler, "_registry", {})
-    CALLS.clear()
+    recorded.clear()
     FAILING.clear()
     RAN.clear()
     yield
-    CALLS.clear()
+    recorded.clear()
     FAILING.clear()
 
 
 def calls(kind: str) -> list[datetime]:
-    return [when for name, when, _ in CALLS if name == kind]
+    return [when for name, when, _ in recorded if name == kind]
 
 
 def test_interval_job_runs_at_once_then_when_due_and_not_before():
@@ -170,7 +170,7 @@ def test_deadline_runs_once_when_due_with_its_arguments():
     assert report.succeeded == ["outcome-7-silence"]
     assert report.results["outcome-7-silence"] == "silence ended for 7"
     assert scheduler.run_due(now=when + timedelta(days=1)).succeeded == []
-    assert CALLS == [("deadline", when, {"document": 7})]
+    assert recorded == [("deadline", when, {"document": 7})]
     deadline.refresh_from_db()
     assert (deadline.status, deadline.done_at, deadline.attempts) == (Deadline.Status.DONE, when, 1)
     actions = list(AuditEntry.objects.filter(object_id=str(deadline.pk)).values_list("action", flat=True))
@@ -202,7 +202,7 @@ def test_cancelled_deadline_does_not_run():
     assert scheduler.cancel_deadline("outcome-9-silence")
     assert not scheduler.cancel_deadline("outcome-9-silence")
     assert scheduler.run_due(now=T0).succeeded == []
-    assert CALLS == []
+    assert recorded == []
     assert AuditEntry.objects.filter(action="scheduler.deadline_cancelled").count() == 1
 
 
@@ -314,7 +314,7 @@ def test_scheduler_list_shows_jobs_and_pending_deadlines():
     assert "test.daily: daily at 03:00; next" in out.getvalue()
     assert "never run" in out.getvalue()
     assert "deadline outcome-2-silence" in out.getvalue()
-    assert CALLS == []
+    assert recorded == []
 
 
 @pytest.mark.django_db(transaction=True)
@@ -330,7 +330,7 @@ def test_worker_batch_runs_the_due_jobs(settings):
 def test_worker_batch_without_scheduler_runs_no_job():
     scheduler.register("test.counted", COUNTED, every=timedelta(minutes=10))
     call_command("worker", "--batch", "--no-startup-delay", "--no-reload", "--no-scheduler", stdout=io.StringIO())
-    assert CALLS == []
+    assert recorded == []
 
 
 @pytest.mark.django_db(transaction=True)
