@@ -40,9 +40,7 @@ def delete_expired_login_links(*, now: datetime) -> str:
 
 
 def register() -> None:
-    scheduler.register(
-        "accreditation.requeue_stuck_emails", f"{__name__}.requeue_stuck_emails", every=REQUEUE_EVERY
-    )
+    scheduler.register("accreditation.requeue_stuck_emails", f"{__name__}.requeue_stuck_emails", every=REQUEUE_EVERY)
     scheduler.register("accreditation.purge_personal_data", f"{__name__}.purge_personal_data", daily_at=PURGE_AT)
     scheduler.register(
         "accreditation.delete_expired_login_links",
