@@ -3,6 +3,7 @@ from __future__ import annotations
 from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 
 class Honorific(models.TextChoices):
@@ -91,9 +92,9 @@ class Deadline(models.Model):
     """
 
     class Status(models.TextChoices):
-        PENDING = "pending", _("pending")
-        DONE = "done", _("done")
-        FAILED = "failed", _("failed")
+        PENDING = "pending", pgettext_lazy("deadline status", "pending")
+        DONE = "done", pgettext_lazy("deadline status", "done")
+        FAILED = "failed", pgettext_lazy("deadline status", "failed")
 
     key = models.CharField(max_length=200, unique=True)
     callable_path = models.CharField(max_length=200)

@@ -10,7 +10,7 @@ and schedule one-off work with ``schedule_at(when, "dotted.path", key="outcome-1
 A job's callable is called with ``now=`` (the moment the run is for) and returns something
 printable; a deadline's callable gets ``now=`` and the keyword arguments given to ``schedule_at``.
 
-``majlis worker`` runs ``run_due`` every ``MAJLIS_SCHEDULER_TICK`` seconds in a thread beside the
+``majlis worker`` runs ``run_due`` every ``--scheduler-tick`` seconds (30) in a thread beside the
 task loop; ``majlis scheduler --once`` runs it once (for cron). Every run is claimed first with one
 conditional UPDATE on its row — due, and nobody's lease alive — so with several workers (and several
 hosts on PostgreSQL) each due run happens exactly once. The claim sets a lease (``running_until``);
