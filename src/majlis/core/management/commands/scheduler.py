@@ -12,6 +12,7 @@ import threading
 from typing import Any
 
 from django.core.management.base import BaseCommand, CommandError, CommandParser
+from django.db import close_old_connections
 from django.utils import timezone
 
 from majlis.core import scheduler
@@ -49,7 +50,11 @@ class Command(BaseCommand):
         worker_id = scheduler.new_worker_id()
         self.stdout.write(f"Scheduler {worker_id} checking every {options['tick']:.0f} s (Ctrl+C stops it).")
         while not stopped.is_set():
-            scheduler.run_due(worker_id=worker_id)
+            close_old_connections()
+            try:
+                scheduler.run_due(worker_id=worker_id)
+            except Exception:  # noqa: BLE001 - a database hiccup must not end the scheduler
+                scheduler.logger.exception("The scheduler could not check its jobs; trying again later")
             stopped.wait(options["tick"])
 
     def _list(self) -> None:
