@@ -271,3 +271,17 @@ def render_login_link_mail(url: str) -> tuple[str, str]:
     subject = " ".join(render_to_string("accreditation/email/login_link_subject.txt", context).split())
     body = render_to_string("accreditation/email/login_link_body.txt", context)
     return subject, body
+
+
+EXPIRED_LINK_GRACE = timedelta(days=1)
+
+
+def delete_expired_login_links(*, now: datetime | None = None) -> int:
+    """Delete the links that expired over a day ago (used or not): they log nobody in and only
+    record when and from where someone asked for one. Run daily by the scheduler; audited."""
+    now = now or timezone.now()
+    with transaction.atomic():
+        count = LoginLink.objects.filter(expires_at__lt=now - EXPIRED_LINK_GRACE).delete()[0]
+        if count:
+            audit.record("accreditation.login_links_deleted", reason="expired", count=count)
+    return count

@@ -134,11 +134,11 @@ def enqueue(notification: Notification, *, run_after: Any = None) -> None:
         transaction.on_commit(lambda: task.enqueue(notification_id))
 
 
-def requeue_stuck_notifications(older_than: timedelta = timedelta(minutes=30)) -> int:
+def requeue_stuck_notifications(older_than: timedelta = timedelta(minutes=30), *, now: Any = None) -> int:
     """Enqueue again the e-mails still waiting long after they were queued (a worker lost, a backend
     changed); sending is idempotent, so a duplicate task sends nothing twice. Returns how many."""
     stuck = Notification.objects.filter(
-        status=Notification.Status.QUEUED, created_at__lt=timezone.now() - older_than
+        status=Notification.Status.QUEUED, created_at__lt=(now or timezone.now()) - older_than
     ).order_by("pk")
     count = 0
     for notification in stuck:

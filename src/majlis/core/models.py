@@ -3,6 +3,7 @@ from __future__ import annotations
 from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 
 class Honorific(models.TextChoices):
@@ -54,3 +55,63 @@ class AuditEntry(models.Model):
 
     def __str__(self) -> str:
         return f"{self.at:%Y-%m-%d %H:%M:%S} {self.actor_label or '-'} {self.action} {self.object_repr}"
+
+
+class ScheduledJob(models.Model):
+    """The state of one periodic job of ``majlis.core.scheduler`` (one row per registered name).
+
+    A worker runs the job only after claiming the row with one conditional UPDATE (due, and no live
+    lease): with several workers on several hosts each due run happens once. ``running_until`` is the
+    lease; if the worker dies mid-run it expires and another worker runs the job again.
+    """
+
+    name = models.CharField(max_length=100, unique=True)
+    next_run_at = models.DateTimeField(db_index=True)
+    running_until = models.DateTimeField(null=True, blank=True)
+    claimed_by = models.CharField(max_length=100, blank=True)
+    last_started_at = models.DateTimeField(null=True, blank=True)
+    last_run_at = models.DateTimeField(null=True, blank=True)
+    last_status = models.CharField(max_length=10, blank=True)
+    last_error = models.TextField(blank=True)
+    runs = models.PositiveIntegerField(default=0)
+    failures = models.PositiveIntegerField(default=0)
+
+    class Meta:
+        verbose_name = _("scheduled job")
+        verbose_name_plural = _("scheduled jobs")
+        ordering = ["name"]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class Deadline(models.Model):
+    """A one-off piece of work to run once when ``run_at`` has come (``scheduler.schedule_at``).
+
+    ``key`` makes scheduling idempotent: scheduling the same key again changes nothing.
+    """
+
+    class Status(models.TextChoices):
+        PENDING = "pending", pgettext_lazy("deadline status", "pending")
+        DONE = "done", pgettext_lazy("deadline status", "done")
+        FAILED = "failed", pgettext_lazy("deadline status", "failed")
+
+    key = models.CharField(max_length=200, unique=True)
+    callable_path = models.CharField(max_length=200)
+    kwargs = models.JSONField(default=dict, blank=True)
+    run_at = models.DateTimeField(db_index=True)
+    status = models.CharField(max_length=10, choices=Status.choices, default=Status.PENDING, db_index=True)
+    running_until = models.DateTimeField(null=True, blank=True)
+    claimed_by = models.CharField(max_length=100, blank=True)
+    attempts = models.PositiveIntegerField(default=0)
+    last_error = models.TextField(blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+    done_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("deadline")
+        verbose_name_plural = _("deadlines")
+        ordering = ["run_at", "pk"]
+
+    def __str__(self) -> str:
+        return f"{self.key} at {self.run_at:%Y-%m-%d %H:%M}"
