@@ -140,6 +140,8 @@ class Event(TimeStampedModel):
     )
     title = models.CharField(_("title"), max_length=400)  # per language
     short_title = models.CharField(_("short title"), max_length=120)  # per language
+    if TYPE_CHECKING:  # one of the columns django-modeltranslation adds (translation.py)
+        title_en: str | None
     summary = models.TextField(_("summary"))  # per language
     start_date = models.DateField(_("first day"))
     end_date = models.DateField(_("last day"))
