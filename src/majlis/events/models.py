@@ -158,8 +158,8 @@ class Event(TimeStampedModel):
 
     # modeltranslation subclasses this manager inside a function at runtime, a class the
     # django-stubs plugin cannot see; declare the type it is seen as (a subclass of EventManager).
-    objects: ClassVar[EventManager] = EventQuerySet.as_manager()
-    _default_manager: ClassVar[EventManager]
+    objects: ClassVar[EventManager[Event]] = EventQuerySet.as_manager()
+    _default_manager: ClassVar[EventManager[Event]]
 
     class Meta:
         verbose_name = _("event")
@@ -332,8 +332,8 @@ class Document(TimeStampedModel):
     position = models.PositiveSmallIntegerField(_("position"), default=0)
 
     # Declared for the django-stubs plugin, as for Event.objects above.
-    objects: ClassVar[DocumentManager] = DocumentQuerySet.as_manager()
-    _default_manager: ClassVar[DocumentManager]
+    objects: ClassVar[DocumentManager[Document]] = DocumentQuerySet.as_manager()
+    _default_manager: ClassVar[DocumentManager[Document]]
 
     class Meta:
         verbose_name = _("document")
