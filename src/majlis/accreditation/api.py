@@ -442,6 +442,7 @@ def _event_sessions(event: Event, ids: list[int], field: str) -> list[Any]:
 
 def _invalid(exc: ValidationError) -> ApiError:
     """A service's refusal as a 400 with the messages in the request's language, by field."""
+    items: list[dict[str, Any]]
     if hasattr(exc, "error_dict"):
         items = [
             {"loc": ["body"] if field == NON_FIELD_ERRORS else ["body", field], "msg": message}

@@ -476,7 +476,7 @@ def _form_errors(form: MemberForm, cols_by_name: dict[str, Column], row: int) ->
         if name == "category" and label == "":
             label = _("Category")
         for message in messages:
-            errors.append((name, RowError(row, label, message)))
+            errors.append((name, RowError(row, label, str(message))))  # (form errors iterate as str)
     return errors
 
 

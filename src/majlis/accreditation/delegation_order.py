@@ -10,13 +10,15 @@ The host country is the country of a government that hosts the event (``EventOrg
 from __future__ import annotations
 
 from collections.abc import Iterable
-from typing import Any
+from typing import Any, TypeVar
 
 from majlis.core.countries import country_name
 from majlis.events.models import EventOrganisation, Organisation
 from majlis.programme.protocol import delegation_protocol_key
 
 from .models import Delegation
+
+DelegationT = TypeVar("DelegationT", bound=Delegation)
 
 
 def host_countries(event: Any) -> set[str]:
@@ -37,7 +39,7 @@ def english_name(delegation: Delegation) -> str:
     return getattr(organisation, "name_en", None) or organisation.name
 
 
-def in_protocol_order(delegations: Iterable[Delegation], event: Any) -> list[Delegation]:
+def in_protocol_order(delegations: Iterable[DelegationT], event: Any) -> list[DelegationT]:
     hosts = host_countries(event)
     return sorted(
         delegations,

@@ -14,7 +14,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
-from typing import Any, TextIO
+from typing import TYPE_CHECKING, Any
 
 from django.contrib.auth import get_user_model
 from django.core.files.base import ContentFile
@@ -26,6 +26,9 @@ from majlis.events.models import Event, Organisation
 
 from . import services
 from .models import Application, Category, Delegation, Mode, SupportingDocument
+
+if TYPE_CHECKING:
+    from _typeshed import SupportsWrite
 
 S = Application.Status
 G = Application.Gender
@@ -622,7 +625,7 @@ def _delegation(event: Event, spec: DemoDelegation, side_events: list[Any], coun
         _decide(application, person)
 
 
-def load_demo_accreditation(event: Event, *, stdout: TextIO | None = None) -> bool:
+def load_demo_accreditation(event: Event, *, stdout: SupportsWrite[str] | None = None) -> bool:
     """Create the demo delegations and applications of ``event`` that are missing; returns whether any were."""
     counter = _Counter()
     with translation.override("en"), transaction.atomic():

@@ -64,7 +64,7 @@ def _sessions(application: Application) -> str:
 
 def _vetting(application: Application) -> str:
     vetting = getattr(application, "vetting", None)
-    return vetting.get_status_display() if vetting is not None else Vetting.Status.NOT_VETTED.label
+    return vetting.get_status_display() if vetting is not None else str(Vetting.Status.NOT_VETTED.label)
 
 
 def columns(event: Event, *, include_passport: bool, include_vetting: bool = False) -> list[Column]:

@@ -11,7 +11,7 @@ import hashlib
 import re
 import unicodedata
 from datetime import date, datetime
-from typing import Any
+from typing import Any, cast
 
 from django import forms
 from django.conf import settings
@@ -19,8 +19,9 @@ from django.core.exceptions import ValidationError
 from django.core.files.base import ContentFile
 from django.forms.utils import flatatt
 from django.utils import timezone
+from django.utils.datastructures import MultiValueDict
 from django.utils.html import format_html, format_html_join
-from django.utils.safestring import mark_safe
+from django.utils.safestring import SafeString, mark_safe
 from django.utils.text import capfirst
 from django.utils.translation import get_language, pgettext_lazy
 from django.utils.translation import gettext_lazy as _
@@ -154,8 +155,9 @@ def _strip_controls(value: str) -> str:
 
 
 class CleanCharField(forms.CharField):
-    def to_python(self, value: Any) -> str:
-        return _strip_controls(super().to_python(value))
+    def to_python(self, value: Any) -> str | None:
+        text = super().to_python(value)
+        return None if text is None else _strip_controls(text)
 
 
 class LocalDateTimeInput(forms.DateTimeInput):
@@ -175,7 +177,7 @@ class DateInput(forms.DateInput):
 class FastSelect(forms.Select):
     """A select of a few hundred options (countries) rendered in Python rather than one template per option."""
 
-    def render(self, name: str, value: Any, attrs: dict[str, Any] | None = None, renderer: Any = None) -> str:
+    def render(self, name: str, value: Any, attrs: dict[str, Any] | None = None, renderer: Any = None) -> SafeString:
         final_attrs = self.build_attrs(self.attrs, {**(attrs or {}), "name": name})
         selected = "" if value is None else str(value[0] if isinstance(value, (list, tuple)) and value else value)
         options = format_html_join(
@@ -228,6 +230,9 @@ def session_label(session: Any, tz: Any) -> str:
 
 class ApplicationForm(forms.Form):
     """One person's application to an event, as they fill it in themselves."""
+
+    # A copy of the submitted data (QueryDict, or a dict), written to when kept files are re-sent.
+    data: MultiValueDict[str, Any] | dict[str, Any]
 
     invitation_code = CleanCharField(
         label=_("Invitation code"),
@@ -413,22 +418,22 @@ class ApplicationForm(forms.Form):
         self._sessions = {str(session.pk): session for session in sessions}
         sessions = session_access.eligible_sessions(sessions, categories=session_categories, application=application)
         self._invited_sessions = session_access.invited_session_ids(application)
-        widget = self.fields["category"].widget
-        self.fields["category"].choices = [("", _("Choose a category"))] + [
-            (str(c.pk), c.name) for c in self.category_options
-        ]
+        category_field = cast(forms.ChoiceField, self.fields["category"])
+        widget = category_field.widget
+        category_field.choices = [("", _("Choose a category"))] + [(str(c.pk), c.name) for c in self.category_options]
         widget.rules = {str(c.pk): category_rules(c) for c in self.category_options}
         if len(self.category_options) == 1:
             self.fields["category"].initial = str(self.category_options[0].pk)
 
         countries = country_choices()
-        self.fields["nationality"].choices = [("", _("Choose a country"))] + countries
-        self.fields["passport_country"].choices = [("", _("Choose a country"))] + countries
+        cast(forms.ChoiceField, self.fields["nationality"]).choices = [("", _("Choose a country")), *countries]
+        cast(forms.ChoiceField, self.fields["passport_country"]).choices = [("", _("Choose a country")), *countries]
         self.fields["language"].initial = (get_language() or settings.LANGUAGE_CODE).split("-")[0]
-        self.fields["sessions"].choices = [
+        sessions_field = cast(SessionChoiceField, self.fields["sessions"])
+        sessions_field.choices = [
             (str(session.pk), self._session_choice_label(session, session_categories)) for session in sessions
         ]
-        self.fields["sessions"].known = frozenset(self._sessions)
+        sessions_field.known = frozenset(self._sessions)
         if not sessions:
             del self.fields["sessions"]
 
@@ -608,6 +613,8 @@ class ApplicationForm(forms.Form):
 
     def clean(self) -> dict[str, Any]:
         cleaned = super().clean()
+        if cleaned is None:  # what Django does with a clean() that returns nothing
+            cleaned = self.cleaned_data
         category = self.category_obj = self._resolve_category()
         mode = cleaned.get("mode")
 
@@ -703,7 +710,7 @@ class ApplicationForm(forms.Form):
 
     def _clean_document_choice(self, cleaned: dict[str, Any], category: Category | None) -> None:
         self.uses_document = category is not None and bool(category.required_document)
-        if not self.uses_document:
+        if category is None or not self.uses_document:
             return
         held = self.application is not None and bool(self.application.supporting_document)
         if self.pending_document is None and not held and "supporting_document" not in self.errors:

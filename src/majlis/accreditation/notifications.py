@@ -293,7 +293,7 @@ def retry_notification(notification: Notification, *, actor: Any, request: Any =
             "accreditation.mail_retried",
             actor=actor,
             obj=locked,
-            event_slug=locked.event.slug if locked.event_id else "",
+            event_slug=locked.event.slug if locked.event is not None else "",  # (no query when no event)
             request=request,
             template=locked.template,
         )

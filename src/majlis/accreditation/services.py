@@ -15,14 +15,14 @@ from __future__ import annotations
 import hashlib
 import re
 import secrets
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from typing import Any
 
 from django.contrib.auth import get_user_model
 from django.core.exceptions import ValidationError
 from django.core.files.base import ContentFile
 from django.core.validators import validate_email
-from django.db import transaction
+from django.db import models, transaction
 from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -678,6 +678,8 @@ def _apply_data(application: Application, data: dict[str, Any]) -> set[str]:
         if name == "email":
             value = _normalise_email(value)
         field = Application._meta.get_field(name)
+        if not isinstance(field, models.Field):  # a reverse relation: never among the editable names
+            raise ValueError(f"Not editable through data: {name}")
         before = getattr(application, field.attname)
         setattr(application, name, value)
         after = getattr(application, field.attname)
@@ -846,7 +848,7 @@ def _check_ready_to_submit(application: Application) -> None:
         errors["privacy_notice"] = _("Please read and accept the privacy notice to submit the application.")
     document = application.category.required_document
     if document and application.delegation_id is None and not application.supporting_document:
-        missing = {
+        missing: dict[str, str] = {
             SupportingDocument.NOTE_VERBALE: _("This category needs a note verbale: please upload it."),
             SupportingDocument.NOMINATION_LETTER: _("This category needs a nomination letter: please upload it."),
             SupportingDocument.PRESS_CARD: _("This category needs a press card: please upload it."),
@@ -1051,7 +1053,7 @@ def withdraw_application(application: Application, *, actor: Any, reason: str, r
     )
 
 
-BULK_ACTIONS = {
+BULK_ACTIONS: dict[str, Callable[..., Application]] = {
     "approve": approve_application,
     "reject": reject_application,
     "waitlist": waitlist_application,
@@ -1100,10 +1102,10 @@ def _allocate_sessions(application: Application, sessions: Iterable[Any] | None)
 
     A request the application is not eligible for (``session_access``) is never confirmed: it is
     dropped, on record, and the person is told."""
-    seats = application.seats.select_related("session").filter(status=SessionSeat.Status.REQUESTED)
+    requested = application.seats.select_related("session").filter(status=SessionSeat.Status.REQUESTED)
     if sessions is not None:
-        seats = seats.filter(session__in=[s.pk for s in sessions])
-    seats = list(seats)
+        requested = requested.filter(session__in=[s.pk for s in sessions])
+    seats = list(requested)
     if not seats:
         return
     locked = {session.pk: session for session in capacity.lock_sessions(seat.session for seat in seats)}
@@ -1487,7 +1489,7 @@ def invite_delegation(
         errors["focal_point_email"] = _("Enter a valid e-mail address.")
     if kind not in Delegation.Kind.values:
         errors["kind"] = _("Choose the kind of delegation.")
-    if language not in {code for code, _name in Delegation._meta.get_field("focal_point_language").choices}:
+    if language not in {code for code, _name in Delegation._meta.get_field("focal_point_language").choices or ()}:
         errors["focal_point_language"] = _("Choose a language.")
     if default_category is not None and default_category.event_id != event.pk:
         errors["default_category"] = _("This category belongs to another event.")
@@ -1759,7 +1761,7 @@ def submit_delegation(delegation: Delegation, *, actor: Any, request: Any = None
         )
     needed = required_delegation_document(locked)
     if not locked.documents.filter(kind=needed).exists():
-        first = {
+        first: dict[str, str] = {
             SupportingDocument.NOTE_VERBALE: _("Upload the note verbale first."),
             SupportingDocument.NOMINATION_LETTER: _("Upload the nomination letter first."),
         }

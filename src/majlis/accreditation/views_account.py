@@ -21,7 +21,7 @@ from django.views.decorators.debug import sensitive_post_parameters
 
 from majlis.core import crypto
 from majlis.core.countries import country_name
-from majlis.core.permissions import login_required
+from majlis.core.permissions import AuthenticatedHttpRequest, login_required
 
 from . import photos, services, services_participants
 from .forms import ApplicationForm, add_service_errors, initial_from_application
@@ -82,7 +82,8 @@ def may_edit(application: Application) -> bool:
 
 def _edit_form(request: HttpRequest, application: Application, *args: Any) -> ApplicationForm:
     """The individual application form, or for a delegation member the form their focal point uses."""
-    if application.delegation_id is None:
+    delegation = application.delegation  # None without a query when delegation_id is None
+    if delegation is None:
         kwargs = _form_kwargs(request, application, categories=[application.category], application=application)
         if not args:
             kwargs["initial"] = initial_from_application(application)
@@ -92,7 +93,7 @@ def _edit_form(request: HttpRequest, application: Application, *args: Any) -> Ap
     form = MemberForm(
         *args,
         event=application.event,
-        delegation=application.delegation,
+        delegation=delegation,
         application=application,
         allowed_pending=allowed_pending(request),
     )
@@ -134,7 +135,7 @@ def _photo_url(form: ApplicationForm, application: Application) -> str:
 
 
 @login_required
-def application_list(request: HttpRequest) -> HttpResponse:
+def application_list(request: AuthenticatedHttpRequest) -> HttpResponse:
     applications = (
         Application.objects.filter(user=request.user)
         .select_related("event", "category")
@@ -179,8 +180,10 @@ def application_edit(request: HttpRequest, pk: int) -> HttpResponse:
         if request.method == "POST":
             form = _edit_form(request, application, request.POST, request.FILES)
             if form.is_valid():
+                from .forms_delegations import MemberForm
+
                 was = application.status
-                data = form.service_data() if application.delegation_id else form.application_data()
+                data = form.service_data() if isinstance(form, MemberForm) else form.application_data()
                 try:
                     updated = services.update_application(application, data=data, actor=request.user, request=request)
                 except ValidationError as error:

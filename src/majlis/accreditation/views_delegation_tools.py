@@ -16,7 +16,7 @@ from __future__ import annotations
 import csv
 import io
 from functools import wraps
-from typing import Any
+from typing import TYPE_CHECKING, Any, TypedDict, cast
 
 from django import forms
 from django.contrib import messages
@@ -51,8 +51,21 @@ from .views_delegations import (
     organiser_view,
 )
 
+if TYPE_CHECKING:
+    from django_stubs_ext import WithAnnotations
+
 S = Application.Status
 VETTING_PER_PAGE = 50
+
+
+class DelegationCounts(TypedDict):
+    """The counts ``delegations_in_protocol_order`` annotates each delegation with."""
+
+    members_total: int
+    members_approved: int
+    members_pending: int
+    members_waitlisted: int
+    documents_total: int
 
 
 # --- Resending invitations -------------------------------------------------------------------------
@@ -103,7 +116,9 @@ def resend_member_invitation(request: HttpRequest, event_obj: Event, pk: int, me
 EXPORT_FORMATS = {"csv": "text/csv; charset=utf-8", "xlsx": bulk_nomination.FORMATS["xlsx"]}
 
 
-def delegations_in_protocol_order(event: Event, status: str = "") -> list[Delegation]:
+def delegations_in_protocol_order(
+    event: Event, status: str = ""
+) -> list[WithAnnotations[Delegation, DelegationCounts]]:
     delegations = (
         Delegation.objects.filter(event=event)
         .select_related("organisation", "default_category", "focal_point")
@@ -355,8 +370,10 @@ class VettingFilterForm(forms.Form):
 
     def __init__(self, *args: Any, event: Event, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["vetting"].choices = [("", _("All"))] + [(v, str(label)) for v, label in Vetting.Status.choices]
-        self.fields["delegation"].choices = [("", _("All"))] + [
+        cast(forms.ChoiceField, self.fields["vetting"]).choices = [("", _("All"))] + [
+            (v, str(label)) for v, label in Vetting.Status.choices
+        ]
+        cast(forms.ChoiceField, self.fields["delegation"]).choices = [("", _("All"))] + [
             (d.pk, str(d.organisation))
             for d in in_protocol_order(Delegation.objects.filter(event=event).select_related("organisation"), event)
         ]
@@ -445,13 +462,13 @@ def vetting_list(request: HttpRequest, event_obj: Event) -> HttpResponse:
     rows = []
     for member in page.object_list:
         current = getattr(member, "vetting", None)  # None: not vetted yet
-        form = None
+        row_form: VettingForm | None = None
         if may_set:
             if posted_form and posted_form[0] == member.pk:
-                form = posted_form[1]
+                row_form = posted_form[1]
             else:
                 initial = {"status": current.status, "note": current.note} if current else {}
-                form = VettingForm(prefix=f"v{member.pk}", initial=initial)
+                row_form = VettingForm(prefix=f"v{member.pk}", initial=initial)
         rows.append(
             {
                 "member": member,
@@ -459,7 +476,7 @@ def vetting_list(request: HttpRequest, event_obj: Event) -> HttpResponse:
                 "status": current.status if current else Vetting.Status.NOT_VETTED,
                 "label": tools.vetting_label(current.status if current else Vetting.Status.NOT_VETTED),
                 "nationality": country_name(member.nationality) or member.nationality,
-                "form": form,
+                "form": row_form,
             }
         )
     audit.record(

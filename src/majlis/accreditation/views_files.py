@@ -58,7 +58,7 @@ def _file_response(file: FieldFile, name: str, content_type: str = "") -> FileRe
         handle = file.open("rb")
     except FileNotFoundError as exc:
         raise Http404("The file is missing from storage.") from exc
-    content_type = content_type or mimetypes.guess_type(name)[0] or mimetypes.guess_type(file.name)[0] or ""
+    content_type = content_type or mimetypes.guess_type(name)[0] or mimetypes.guess_type(file.name or "")[0] or ""
     response = FileResponse(handle, content_type=content_type or "application/octet-stream")
     response["Content-Disposition"] = content_disposition(name, "inline")
     response["Cache-Control"] = "private, no-store"

@@ -7,7 +7,7 @@ import json
 from django import forms
 from django.contrib import messages
 from django.core.serializers.json import DjangoJSONEncoder
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -15,7 +15,7 @@ from django.utils.translation import gettext_lazy
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_http_methods, require_POST
 
-from majlis.core.permissions import login_required
+from majlis.core.permissions import AuthenticatedHttpRequest, login_required
 
 from . import personal_data
 from .models import Application
@@ -37,7 +37,7 @@ class DeletionForm(forms.Form):
     )
 
 
-def _applications(request: HttpRequest) -> list[Application]:
+def _applications(request: AuthenticatedHttpRequest) -> list[Application]:
     return list(
         Application.objects.filter(user=request.user)
         .select_related("event", "category")
@@ -48,7 +48,7 @@ def _applications(request: HttpRequest) -> list[Application]:
 @login_required
 @never_cache
 @require_http_methods(["GET"])
-def my_data(request: HttpRequest) -> HttpResponse:
+def my_data(request: AuthenticatedHttpRequest) -> HttpResponse:
     applications = _applications(request)
     rows = [
         {"application": a, "deletion_date": personal_data.deletion_date(a) if a.deletion_requested_at else None}
@@ -60,7 +60,7 @@ def my_data(request: HttpRequest) -> HttpResponse:
 @login_required
 @never_cache
 @require_POST
-def export(request: HttpRequest) -> HttpResponse:
+def export(request: AuthenticatedHttpRequest) -> HttpResponse:
     data = personal_data.export_personal_data(request.user, request=request)
     body = json.dumps(data, cls=DjangoJSONEncoder, ensure_ascii=False, indent=2)
     response = HttpResponse(body, content_type="application/json; charset=utf-8")
@@ -74,7 +74,7 @@ def export(request: HttpRequest) -> HttpResponse:
 @login_required
 @never_cache
 @require_http_methods(["GET", "POST"])
-def request_deletion(request: HttpRequest) -> HttpResponse:
+def request_deletion(request: AuthenticatedHttpRequest) -> HttpResponse:
     applications = [a for a in _applications(request) if a.personal_data_purged_at is None]
     form = DeletionForm(request.POST if request.method == "POST" else None)
     if request.method == "POST" and form.is_valid():

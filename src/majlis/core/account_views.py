@@ -4,7 +4,7 @@ from typing import Any
 
 from django import forms
 from django.contrib.auth import views as auth_views
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext_lazy as _
@@ -14,7 +14,7 @@ from django_otp import login as otp_login
 from majlis.core import audit
 from majlis.core.login_throttle import ThrottledAuthenticationForm
 from majlis.core.middleware import start_short_session
-from majlis.core.permissions import login_required
+from majlis.core.permissions import AuthenticatedHttpRequest, login_required
 
 
 class LoginView(auth_views.LoginView):
@@ -24,7 +24,7 @@ class LoginView(auth_views.LoginView):
 
 
 @login_required
-def account_home(request: HttpRequest) -> HttpResponse:
+def account_home(request: AuthenticatedHttpRequest) -> HttpResponse:
     roles = request.user.event_roles.select_related("event", "organisation").order_by(
         "-event__start_date", "event_id", "role"
     )
@@ -61,7 +61,7 @@ class VerifyForm(forms.Form):
 
 
 @login_required
-def verify(request: HttpRequest) -> HttpResponse:
+def verify(request: AuthenticatedHttpRequest) -> HttpResponse:
     """Second factor for organisers and staff: confirms a TOTP code for this session."""
     next_url = request.POST.get("next") or request.GET.get("next") or ""
     if not url_has_allowed_host_and_scheme(next_url, {request.get_host()}, require_https=request.is_secure()):

@@ -18,6 +18,7 @@ from typing import Any
 from django.conf import settings
 from django.contrib.auth.forms import AuthenticationForm
 from django.core.exceptions import ValidationError
+from django.forms.utils import ErrorDict
 from django.utils.translation import ngettext
 
 from majlis.core import audit
@@ -88,6 +89,7 @@ class ThrottledLoginMixin:
 
     request: Any
     cleaned_data: dict[str, Any]
+    errors: ErrorDict
 
     def clean(self) -> dict[str, Any]:
         username = self.cleaned_data.get("username")

@@ -4,12 +4,21 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from functools import wraps
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from django.core.exceptions import PermissionDenied
 from django.http import HttpRequest
 
+if TYPE_CHECKING:
+    from django.contrib.auth.models import User
+
 ORGANISER_ROLES = frozenset({"organiser_admin", "co_organiser"})
+
+
+class AuthenticatedHttpRequest(HttpRequest):
+    """For annotations: the request a view behind ``login_required`` gets, whose user has signed in."""
+
+    user: User
 
 
 def organised_event_ids(user: Any) -> set[int] | None:

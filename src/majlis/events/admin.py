@@ -287,7 +287,7 @@ class DocumentFileForm(forms.ModelForm):
             self.instance.size = info.size
             self.instance.sha256 = info.sha256
             if info.cleaned_data is not None:  # a PDF: stored without its active content
-                file = SimpleUploadedFile(file.name, info.cleaned_data, content_type=info.content_type)
+                file = SimpleUploadedFile(file.name or "", info.cleaned_data, content_type=info.content_type)
         return file
 
 

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import zoneinfo
 from datetime import date
+from typing import TYPE_CHECKING, ClassVar
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
@@ -19,6 +20,11 @@ from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
 from majlis.core.models import TimeStampedModel
+
+if TYPE_CHECKING:
+    # django-modeltranslation swaps the managers of the translated models for its
+    # MultilingualManager at runtime; importing it lets the django-stubs plugin resolve them.
+    import modeltranslation.manager  # noqa: F401
 
 country_code_validator = RegexValidator(r"^[A-Z]{2}$", _("Use the two-letter ISO 3166 country code, e.g. UZ."))
 LANGUAGE_CHOICES = settings.LANGUAGES
@@ -113,6 +119,10 @@ class EventQuerySet(models.QuerySet["Event"]):
         return self.exclude(status=Event.Status.DRAFT)
 
 
+if TYPE_CHECKING:
+    EventManager = models.Manager.from_queryset(EventQuerySet)
+
+
 class Event(TimeStampedModel):
     class Format(models.TextChoices):
         IN_PERSON = "in_person", _("in person")
@@ -130,6 +140,8 @@ class Event(TimeStampedModel):
     )
     title = models.CharField(_("title"), max_length=400)  # per language
     short_title = models.CharField(_("short title"), max_length=120)  # per language
+    if TYPE_CHECKING:  # one of the columns django-modeltranslation adds (translation.py)
+        title_en: str | None
     summary = models.TextField(_("summary"))  # per language
     start_date = models.DateField(_("first day"))
     end_date = models.DateField(_("last day"))
@@ -144,7 +156,10 @@ class Event(TimeStampedModel):
     status = models.CharField(_("status"), max_length=10, choices=Status.choices, default=Status.DRAFT, db_index=True)
     website = models.URLField(_("official website"), blank=True)
 
-    objects = EventQuerySet.as_manager()
+    # modeltranslation subclasses this manager inside a function at runtime, a class the
+    # django-stubs plugin cannot see; declare the type it is seen as (a subclass of EventManager).
+    objects: ClassVar[EventManager[Event]] = EventQuerySet.as_manager()
+    _default_manager: ClassVar[EventManager[Event]]
 
     class Meta:
         verbose_name = _("event")
@@ -291,6 +306,10 @@ class DocumentQuerySet(models.QuerySet["Document"]):
         return self.filter(public | models.Q(event_id__in=organised))
 
 
+if TYPE_CHECKING:
+    DocumentManager = models.Manager.from_queryset(DocumentQuerySet)
+
+
 class Document(TimeStampedModel):
     class Kind(models.TextChoices):
         CONCEPT_NOTE = "concept_note", _("concept note")
@@ -312,7 +331,9 @@ class Document(TimeStampedModel):
     published_on = models.DateField(_("publication date"), null=True, blank=True)
     position = models.PositiveSmallIntegerField(_("position"), default=0)
 
-    objects = DocumentQuerySet.as_manager()
+    # Declared for the django-stubs plugin, as for Event.objects above.
+    objects: ClassVar[DocumentManager[Document]] = DocumentQuerySet.as_manager()
+    _default_manager: ClassVar[DocumentManager[Document]]
 
     class Meta:
         verbose_name = _("document")

@@ -156,7 +156,7 @@ def document_file(request: HttpRequest, event: str, slug: str, file_language: st
         handle = file.file.open("rb")
     except FileNotFoundError as exc:
         raise Http404("The file is missing from storage.") from exc
-    name = file.original_name or file.file.name.rsplit("/", 1)[-1]
+    name = file.original_name or (file.file.name or "").rsplit("/", 1)[-1]
     content_type = file.content_type or mimetypes.guess_type(name)[0] or "application/octet-stream"
     response = FileResponse(handle, content_type=content_type)
     response["Content-Disposition"] = content_disposition(name)
@@ -190,7 +190,7 @@ LOGO_CONTENT_TYPES = {"svg": "image/svg+xml", "png": "image/png", "jpg": "image/
 @public
 def organisation_logo(request: HttpRequest, pk: int) -> FileResponse:
     organisation = get_object_or_404(Organisation, pk=pk)
-    if not organisation.logo:
+    if not organisation.logo.name:  # (a FieldFile is true exactly when it has a name)
         raise Http404("The organisation has no logo.")
     extension = organisation.logo.name.rsplit(".", 1)[-1].lower()
     try:

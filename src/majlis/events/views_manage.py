@@ -82,7 +82,8 @@ def event_create(request: HttpRequest) -> HttpResponse:
                 )
                 return redirect("events:accreditation-setup:registration", event=event.slug)
     else:
-        source = services.copy_sources(request.user).filter(pk=_int(request.GET.get("from"))).first()
+        from_pk = _int(request.GET.get("from"))  # no number: nothing to copy (as filter(pk=None) found nothing)
+        source = services.copy_sources(request.user).filter(pk=from_pk).first() if from_pk is not None else None
         form = EventCreateForm(initial=_initial_from(source), user=request.user)
     # An invalid form comes back with its errors and everything typed (with 200, like the other forms).
     return render(request, "events/manage/event_create.html", {"form": form})

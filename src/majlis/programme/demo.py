@@ -19,7 +19,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from datetime import datetime, time, timedelta
-from typing import Any, TextIO
+from typing import TYPE_CHECKING, Any
 
 from django.db import models, transaction
 from django.utils import translation
@@ -28,6 +28,9 @@ from majlis.events.models import Event, Organisation, Pillar, Room
 
 from .models import Person, ProgrammeVersion, ProtocolRank, Session, SessionKind, SessionSpeaker, Track
 from .services import publish_programme
+
+if TYPE_CHECKING:
+    from _typeshed import SupportsWrite
 
 LANGUAGES = ("en", "ru", "uz")
 Texts = dict[str, str]
@@ -1151,7 +1154,7 @@ def _speakers(
         )
 
 
-def load_demo_programme(event: Event, *, stdout: TextIO | None = None) -> bool:
+def load_demo_programme(event: Event, *, stdout: SupportsWrite[str] | None = None) -> bool:
     """Create or refresh the demo programme of ``event``; publish it if anything changed.
 
     Returns whether anything changed (rows written or a version published).

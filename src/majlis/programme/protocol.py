@@ -9,19 +9,28 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
 from datetime import datetime
-from typing import Protocol
+from typing import Any, Protocol, TypeVar
 
 UNRANKED = 1_000
 _LATEST = datetime.max.replace(tzinfo=None)
 
 
 class Speaking(Protocol):
-    manual_position: int | None
-    requested_at: datetime | None
-    pk: int | None
+    # Read-only members, so that a model (whose pk is an int) matches as well as a plain object.
+    @property
+    def manual_position(self) -> int | None: ...
 
     @property
-    def person(self): ...  # type: ignore[no-untyped-def]
+    def requested_at(self) -> datetime | None: ...
+
+    @property
+    def pk(self) -> int | None: ...
+
+    @property
+    def person(self) -> Any: ...
+
+
+SpeakingT = TypeVar("SpeakingT", bound=Speaking)
 
 
 def protocol_key(appearance: Speaking) -> tuple[int, int, float, int]:
@@ -32,14 +41,14 @@ def protocol_key(appearance: Speaking) -> tuple[int, int, float, int]:
     return (rank, state_first, requested, appearance.pk or 0)
 
 
-def protocol_order(appearances: Iterable[Speaking]) -> list[Speaking]:
+def protocol_order(appearances: Iterable[SpeakingT]) -> list[SpeakingT]:
     """Order by protocol, then move manually placed speakers to their positions (1-based)."""
     automatic = sorted((a for a in appearances if a.manual_position is None), key=protocol_key)
     manual = sorted(
         (a for a in appearances if a.manual_position is not None),
         key=lambda a: (a.manual_position, protocol_key(a)),
     )
-    ordered: list[Speaking] = list(automatic)
+    ordered: list[SpeakingT] = list(automatic)
     for appearance in manual:
         index = min(max(appearance.manual_position - 1, 0), len(ordered))  # type: ignore[operator]
         ordered.insert(index, appearance)

@@ -416,7 +416,7 @@ def remove_speaker(appearance: SessionSpeaker, *, actor: Any, request: Any = Non
 def speakers_in_order(session: Session) -> list[SessionSpeaker]:
     """The session's speakers in the order they speak (protocol order with manual positions)."""
     appearances = SessionSpeaker.objects.filter(session=session).select_related("person__organisation", "override_by")
-    return protocol_order(list(appearances))  # type: ignore[return-value]
+    return protocol_order(list(appearances))
 
 
 @transaction.atomic

@@ -23,7 +23,7 @@ from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import get_language
 from django.views.decorators.http import require_POST
 
-from majlis.core.permissions import login_required, public
+from majlis.core.permissions import AuthenticatedHttpRequest, login_required, public
 from majlis.events.models import Event
 from majlis.events.queries import get_visible_event
 
@@ -178,7 +178,7 @@ def speaker_photo(request: HttpRequest, event: str, slug: str) -> FileResponse:
     if prog is None or slug not in prog.people_by_slug:
         raise Http404("No such speaker in the published programme.")
     person = Person.objects.only("photo").filter(slug=slug).first()
-    if person is None or not person.photo:
+    if person is None or not person.photo.name:  # (a FieldFile is true exactly when it has a name)
         raise Http404("This speaker has no photo.")
     extension = person.photo.name.rsplit(".", 1)[-1].lower()
     content_type = PHOTO_CONTENT_TYPES.get(extension) or mimetypes.guess_type(person.photo.name)[0]
@@ -197,7 +197,7 @@ def speaker_photo(request: HttpRequest, event: str, slug: str) -> FileResponse:
 
 
 @login_required
-def agenda(request: HttpRequest, event: str) -> HttpResponse:
+def agenda(request: AuthenticatedHttpRequest, event: str) -> HttpResponse:
     ev = get_visible_event(request.user, event)
     prog = load_programme(ev)
     items = list(AgendaItem.objects.filter(user=request.user, event=ev).order_by("added_at", "id"))
@@ -256,7 +256,7 @@ def _htmx_login(view: Any) -> Any:
 @_htmx_login
 @login_required
 @require_POST
-def agenda_toggle(request: HttpRequest, event: str, guid: UUID) -> HttpResponse:
+def agenda_toggle(request: AuthenticatedHttpRequest, event: str, guid: UUID) -> HttpResponse:
     """Adds a session to the user's agenda or takes it out; htmx gets the new button back."""
     ev = get_visible_event(request.user, event)
     prog = load_programme(ev)
