@@ -89,7 +89,7 @@ def register(
         raise ValueError(f"Job {name!r}: give either every= or daily_at=, not both or neither.")
     if every is not None and every <= timedelta(0):
         raise ValueError(f"Job {name!r}: every= must be positive.")
-    if len(name) > ScheduledJob._meta.get_field("name").max_length:
+    if len(name) > (ScheduledJob._meta.get_field("name").max_length or 0):
         raise ValueError(f"Job name {name!r} is too long.")
     job = PeriodicJob(name=name, callable_path=callable_path, every=every, daily_at=daily_at, lease=lease)
     existing = _registry.get(name)
