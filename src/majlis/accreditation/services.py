@@ -1135,7 +1135,7 @@ def _drop_ineligible_seat(seat: SessionSeat, session: Any, *, actor: Any, reques
         status=status,
         category=Category.objects.filter(pk=application.category_id).values_list("code", flat=True).first(),
     )
-    _mail_about_session(application, "session_seat_released", session, entry)
+    _mail(application, "session_seat_released", entry, session=session)
     if held:
         _promote_session(session)
 
@@ -1151,11 +1151,6 @@ def _release_ineligible_seats(application: Application, *, actor: Any, request: 
         if not session_access.may_attend(application, session):
             seat.application = application
             _drop_ineligible_seat(seat, session, actor=actor, request=request)
-
-
-def _mail_about_session(application: Application, template: str, session: Any, entry: Any) -> None:
-    """Mail the participant about one session (the session's id is part of the key, read by the template)."""
-    _mail(application, template, entry, session=session)
 
 
 def _release_sessions(application: Application, *, keep_requests: bool) -> None:
@@ -1293,7 +1288,7 @@ def invite_to_session(application: Application, session: Any, *, actor: Any, req
         session=locked_session.pk,
         status=seat.status,
     )
-    _mail_about_session(locked, "session_invitation", locked_session, entry)
+    _mail(locked, "session_invitation", entry, session=locked_session)
     return seat
 
 
@@ -1327,7 +1322,7 @@ def withdraw_session_invitation(application: Application, session: Any, *, actor
         released=released,
     )
     if locked.status not in CLOSED_STATUSES:
-        _mail_about_session(locked, "session_invitation_withdrawn", locked_session, entry)
+        _mail(locked, "session_invitation_withdrawn", entry, session=locked_session)
 
 
 @transaction.atomic
