@@ -9,8 +9,9 @@ from django.urls import reverse
 from django.utils import translation
 from django.utils.translation import pgettext
 
-from majlis.accreditation import queries, services_participants, tasks, views_mass_mail
+from majlis.accreditation import queries, tasks, views_mass_mail
 from majlis.accreditation.models import Application, MassMailing, Notification
+from majlis.accreditation.services import participants as services_participants
 from majlis.core.models import AuditEntry, Honorific
 from tests.factories import make_accreditation_event, make_application, make_role, make_user
 

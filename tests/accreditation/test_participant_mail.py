@@ -10,9 +10,10 @@ from django.urls import reverse
 from django.utils import timezone, translation
 from django.utils.translation import gettext, pgettext
 
-from majlis.accreditation import services, services_participants
+from majlis.accreditation import services
 from majlis.accreditation.models import AccreditationDesk, Application, OrganiserDetails, SessionSeat
 from majlis.accreditation.salutations import salutation, salutation_for
+from majlis.accreditation.services import participants as services_participants
 from majlis.core.models import Honorific
 from tests.factories import make_accreditation_event, make_application, make_session, make_user
 

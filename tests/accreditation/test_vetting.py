@@ -8,8 +8,8 @@ from django.core.exceptions import ValidationError
 from openpyxl import load_workbook
 
 from majlis.accreditation import services
-from majlis.accreditation import services_delegation_tools as tools
 from majlis.accreditation.models import Application, Delegation, Vetting
+from majlis.accreditation.services import delegation_tools as tools
 from majlis.core.models import AuditEntry
 from majlis.events.models import EventRole
 from tests.accreditation.delegation_helpers import *  # noqa: F403 - the fixtures

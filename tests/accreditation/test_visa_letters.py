@@ -12,8 +12,9 @@ from django.utils import translation
 from django.utils.translation import gettext
 from pypdf import PdfReader
 
-from majlis.accreditation import services_participants, views_visa
+from majlis.accreditation import views_visa
 from majlis.accreditation.models import Application, OrganiserDetails, VisaLetter
+from majlis.accreditation.services import participants as services_participants
 from majlis.core.models import AuditEntry
 from majlis.events.models import EventOrganisation
 from tests.factories import (

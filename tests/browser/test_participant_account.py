@@ -10,8 +10,9 @@ import pytest
 from django.utils import timezone
 from pypdf import PdfReader
 
-from majlis.accreditation import services, services_participants
+from majlis.accreditation import services
 from majlis.accreditation.models import Application, MassMailing, VisaLetter
+from majlis.accreditation.services import participants as services_participants
 from tests.browser.conftest import assert_accessible
 from tests.factories import PASSWORD, make_accreditation_event, make_application, make_role, make_user
 

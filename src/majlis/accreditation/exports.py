@@ -180,7 +180,7 @@ def export(
         raise ValueError(f"Unknown export format {fmt!r}.")
     if include_passport and not may_see_passports(actor):
         raise PermissionDenied
-    from .services_delegation_tools import may_view_vetting
+    from .services.delegation_tools import may_view_vetting
 
     cols = columns(event, include_passport=include_passport, include_vetting=may_view_vetting(actor, event))
     table = list(rows(participants(event, filters), cols))

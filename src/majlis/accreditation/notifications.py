@@ -199,16 +199,16 @@ def build_context(notification: Notification) -> dict[str, Any]:
         context["salutation"] = salutation(application)
         context["reference"] = application.reference
     if notification.template in DESK_TEMPLATES and event is not None:
-        from . import services_participants
+        from .services import participants as services_participants
 
         context["desks"] = services_participants.desks(event) if context["in_person"] else []
         context["organiser_details"] = services_participants.organiser_details(event)
     if notification.template == "waitlisted" and application is not None:
-        from . import services_participants
+        from .services import participants as services_participants
 
         context["waitlist_position"] = services_participants.waitlist_position(application)
     if notification.template == "mass_mail":
-        from . import services_participants
+        from .services import participants as services_participants
 
         context["mailing"] = services_participants.mailing_of(notification)
     if notification.template in {"delegation_rejected", "delegation_approved"} and delegation is not None:

@@ -23,9 +23,10 @@ from majlis.core import crypto
 from majlis.core.countries import country_name
 from majlis.core.permissions import AuthenticatedHttpRequest, login_required
 
-from . import photos, services, services_participants
+from . import photos, services
 from .forms import ApplicationForm, add_service_errors, initial_from_application
 from .models import Application, Mode, VisaLetter
+from .services import participants as services_participants
 from .views_register import (
     REGISTERED_SESSION_KEY,
     allowed_pending,

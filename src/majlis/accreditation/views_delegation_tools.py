@@ -7,7 +7,7 @@
   ``accreditation.set_vetting_status``) set each member's status; organisers of the event see the
   page read-only. Nobody else learns that vetting exists: focal points, members and the public get 404.
 
-Every change is a function of ``services_delegation_tools`` or ``bulk_nomination``; every view of
+Every change is a function of ``services.delegation_tools`` or ``bulk_nomination``; every view of
 personal data is audited.
 """
 
@@ -38,9 +38,9 @@ from majlis.core.spreadsheets import safe_row
 from majlis.events.models import Event
 
 from . import bulk_nomination
-from . import services_delegation_tools as tools
 from .delegation_order import in_protocol_order
 from .models import Application, Delegation, Vetting
+from .services import delegation_tools as tools
 from .views_delegations import (
     GONE,
     NOMINATION_OPEN,

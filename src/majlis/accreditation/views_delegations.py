@@ -31,7 +31,6 @@ from majlis.core.permissions import is_organiser, login_required, organiser_requ
 from majlis.events.models import Event
 
 from . import services
-from . import services_delegation_tools as tools
 from .delegation_order import in_protocol_order
 from .forms import add_service_errors
 from .forms_delegations import (
@@ -44,6 +43,7 @@ from .forms_delegations import (
     MemberInvitationForm,
 )
 from .models import Application, Delegation, DelegationDocument, SupportingDocument, Vetting
+from .services import delegation_tools as tools
 from .views_register import allowed_pending, forget_pending, remember_pending
 
 View = Callable[..., HttpResponse]

@@ -16,8 +16,8 @@ from django.views.decorators.http import require_POST
 
 from majlis.events.models import Event, Organisation
 
-from . import services_participants
 from .models import AccreditationDesk, OrganiserDetails
+from .services import participants as services_participants
 from .views_manage import _render, manage_url, organiser_view
 
 CODES = [code for code, _name in settings.LANGUAGES]

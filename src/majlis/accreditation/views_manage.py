@@ -35,9 +35,10 @@ from majlis.core.models import AuditEntry
 from majlis.core.permissions import is_organiser, organiser_required
 from majlis.events.models import Event
 
-from . import exports, notifications, queries, services, services_participants, stats
+from . import exports, notifications, queries, services, stats
 from .forms import add_service_errors
 from .models import Application, Mode, SessionInvitation
+from .services import participants as services_participants
 
 View = Callable[..., HttpResponse]
 NAMESPACE = "events:accreditation-manage"
@@ -300,7 +301,7 @@ def bulk_action(request: HttpRequest, *, event_obj: Event) -> HttpResponse:
             _("%(count)d applications could not be changed; see the reasons below.") % {"count": failures},
         )
     if action == "approve":
-        from .services_delegation_tools import uncleared_count
+        from .services.delegation_tools import uncleared_count
 
         uncleared = uncleared_count(item["application"] for item in results if not item["error"])
         if uncleared:

@@ -27,8 +27,9 @@ from django.views.decorators.http import require_GET, require_POST
 from majlis.core import audit
 from majlis.events.models import Event
 
-from . import notifications, queries, services_participants
+from . import notifications, queries
 from .models import MassMailing, Notification
+from .services import participants as services_participants
 from .views_manage import ParticipantFilterForm, _list_query, _render, manage_url, organiser_view
 
 PREVIEW_CHOICES = 50

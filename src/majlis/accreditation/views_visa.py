@@ -22,8 +22,8 @@ from django.views.decorators.http import require_GET, require_POST
 from majlis.core.permissions import login_required
 from majlis.events.models import Event
 
-from . import services_participants
 from .models import Application, VisaLetter
+from .services import participants as services_participants
 from .views_account import _own_application
 from .views_manage import _application, manage_url, organiser_view
 from .views_register import render_event_page

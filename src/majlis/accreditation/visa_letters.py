@@ -107,7 +107,7 @@ def _letterhead(organisation: Any, details: Any) -> list[Flowable]:
 
 def render(letter: VisaLetter, application: Application, *, passport_number: str = "") -> bytes:
     """The letter's PDF bytes, in the participant's language (``passport_number`` only with consent)."""
-    from . import services_participants
+    from .services import participants as services_participants
 
     event = application.event
     details = services_participants.organiser_details(event)

@@ -18,8 +18,8 @@ from django.utils.translation import ngettext
 from majlis.core import audit
 from majlis.events.models import Event, EventOrganisation, Organisation
 
-from . import capacity, notifications, queries
-from .models import (
+from .. import capacity, notifications, queries
+from ..models import (
     AccreditationDesk,
     Application,
     Category,
@@ -214,7 +214,7 @@ def issue_visa_letter(application: Application, *, actor: Any, request: Any = No
 
 def visa_letter_pdf(letter: VisaLetter, *, actor: Any, request: Any = None) -> bytes:
     """The letter as a PDF in the participant's language; every download is audited."""
-    from . import visa_letters
+    from .. import visa_letters
 
     application = Application.objects.select_related("event", "category").get(pk=letter.application_id)
     refusal = visa_letter_refusal(application)
@@ -222,7 +222,7 @@ def visa_letter_pdf(letter: VisaLetter, *, actor: Any, request: Any = None) -> b
         raise ValidationError(refusal, code="not_allowed")
     passport = ""
     if letter.include_passport:
-        from .services import passport_number
+        from . import passport_number
 
         passport = passport_number(application, actor=actor, request=request)  # audited
     data = visa_letters.render(letter, application, passport_number=passport)

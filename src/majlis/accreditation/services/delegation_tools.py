@@ -24,9 +24,9 @@ from django.utils.translation import gettext as _
 
 from majlis.core import audit
 
-from . import services
-from .login_links import revoke_invitation_links
-from .models import Application, Delegation, Notification, Vetting
+from .. import services
+from ..login_links import revoke_invitation_links
+from ..models import Application, Delegation, Notification, Vetting
 
 VETTING_PERMISSION = "accreditation.set_vetting_status"
 NOTE_MAX_LENGTH = 2000

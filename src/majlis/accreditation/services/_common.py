@@ -1,0 +1,178 @@
+"""Shared pieces of the accreditation services: transitions table, audit and mail helpers, row locks."""
+
+from __future__ import annotations
+
+import re
+from typing import Any
+
+from django.contrib.auth import get_user_model
+from django.core.exceptions import ValidationError
+from django.utils.translation import gettext as _
+
+from majlis.core import audit
+from majlis.events.models import Event
+
+from .. import capacity, notifications
+from ..models import (
+    Application,
+    EventCapacity,
+)
+
+Status = Application.Status
+
+LIVE_STATUSES = (Status.DRAFT, Status.SUBMITTED, Status.UNDER_REVIEW, Status.APPROVED, Status.WAITLISTED)
+CLOSED_STATUSES = (Status.REJECTED, Status.CANCELLED, Status.WITHDRAWN)
+
+# action -> the states it may start from
+TRANSITIONS: dict[str, frozenset[str]] = {
+    "submit": frozenset({Status.DRAFT}),
+    "start_review": frozenset({Status.SUBMITTED}),
+    "approve": frozenset({Status.SUBMITTED, Status.UNDER_REVIEW, Status.WAITLISTED}),
+    "waitlist": frozenset({Status.SUBMITTED, Status.UNDER_REVIEW}),
+    "reject": frozenset({Status.SUBMITTED, Status.UNDER_REVIEW, Status.WAITLISTED, Status.APPROVED}),
+    "cancel": frozenset({Status.DRAFT, Status.SUBMITTED, Status.UNDER_REVIEW, Status.APPROVED, Status.WAITLISTED}),
+    "withdraw": frozenset({Status.SUBMITTED, Status.UNDER_REVIEW, Status.APPROVED, Status.WAITLISTED}),
+}
+
+# Changing any of these after a decision sends the application back to review.
+KEY_FIELDS = frozenset(
+    {
+        "honorific",
+        "position",
+        "supporting_document",
+        "family_name",
+        "given_names",
+        "name_native",
+        "nationality",
+        "category",
+        "mode",
+        "organisation_name",
+        "photo",
+        "passport_country",
+        "passport_expiry",
+    }
+)
+# Fields a caller may set through ``data``; everything else (status, dates of decisions, …) is the services'.
+EDITABLE_FIELDS = frozenset(
+    {
+        "honorific",
+        "family_name",
+        "given_names",
+        "name_native",
+        "gender",
+        "nationality",
+        "organisation_name",
+        "position",
+        "email",
+        "phone",
+        "language",
+        "category",
+        "mode",
+        "photo",
+        "supporting_document",
+        "supporting_document_name",
+        "interpretation_needs",
+        "accessibility_needs",
+        "dietary_needs",
+        "passport_expiry",
+        "passport_country",
+        "arrival_at",
+        "arrival_details",
+        "departure_at",
+        "departure_details",
+        "privacy_notice",
+        "consented_at",
+        "listed_publicly",
+    }
+)
+PASSPORT_PATTERN = re.compile(r"^[A-Z0-9]{5,20}$")
+
+
+class DuplicateApplication(ValidationError):
+    """The person already has a live application for the event (same e-mail or same passport)."""
+
+
+def _refusal(action: str) -> str:
+    """Why an action is refused in the application's current state: one whole sentence per action."""
+    messages = {
+        "submit": _("An application that is “%(status)s” cannot be submitted."),
+        "start_review": _("An application that is “%(status)s” cannot be put under review."),
+        "approve": _("An application that is “%(status)s” cannot be approved."),
+        "waitlist": _("An application that is “%(status)s” cannot be put on the waiting list."),
+        "reject": _("An application that is “%(status)s” cannot be rejected."),
+        "cancel": _("An application that is “%(status)s” cannot be cancelled."),
+        "withdraw": _("An application that is “%(status)s” cannot be withdrawn."),
+    }
+    return messages[action]
+
+
+def _check_transition(application: Application, action: str) -> None:
+    if application.status not in TRANSITIONS[action]:
+        raise ValidationError(
+            _refusal(action),
+            params={"status": application.get_status_display()},
+            code="transition_not_allowed",
+        )
+
+
+def _record(action: str, application: Application, *, actor: Any, request: Any, reason: str = "", **data: Any):
+    return audit.record(
+        f"accreditation.{action}",
+        actor=actor,
+        obj=application,
+        event_slug=application.event.slug,
+        reason=reason,
+        request=request,
+        **data,
+    )
+
+
+def _mail(application: Application, template: str, entry: Any, *, session: Any = None) -> None:
+    """Mail the participant about the change that ``entry`` (its audit entry) recorded; about one
+    ``session``, its id is part of the key (the template reads it there)."""
+    if not application.email:
+        return
+    about = f"{session.pk}:" if session is not None else ""
+    notifications.queue(
+        key=f"application:{application.pk}:{template}:{about}{entry.pk}",
+        template=template,
+        recipient=application.email,
+        language=application.language,
+        event=application.event,
+        application=application,
+    )
+
+
+def _lock_application(event: Event, application: Application) -> tuple[EventCapacity, Application]:
+    """Lock the event (always first), then the application; returns fresh copies."""
+    event_capacity = capacity.lock_event(event)
+    locked = (
+        Application.objects.select_for_update(of=("self",)).select_related("event", "category").get(pk=application.pk)
+    )
+    return event_capacity, locked
+
+
+def _refresh_caller_copy(application: Application, fresh: Application) -> Application:
+    """Callers keep their object: copy the new state onto it."""
+    for field in fresh._meta.concrete_fields:
+        setattr(application, field.attname, getattr(fresh, field.attname))
+    application._state = fresh._state
+    return application
+
+
+def user_for_email(email: str) -> Any:
+    """The account for an e-mail address, created (without a password: they log in by e-mail link) if new."""
+    user_model = get_user_model()
+    email = _normalise_email(email)
+    user = user_model.objects.filter(email__iexact=email, is_active=True).order_by("pk").first()
+    if user is not None:
+        return user
+    user, created = user_model.objects.get_or_create(username=email.lower()[:150], defaults={"email": email})
+    if created:
+        user.set_unusable_password()
+        user.save(update_fields=["password"])
+    return user
+
+
+def _normalise_email(value: str) -> str:
+    return (value or "").strip()

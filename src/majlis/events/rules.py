@@ -1,0 +1,107 @@
+"""The event-level capabilities and the roles that grant them.
+
+Each ``EventRole`` grants a fixed set of capabilities in its event (``ROLE_CAPABILITIES``); a
+superuser holds every event capability once their second factor is confirmed. Apps declare the
+capabilities they check in their own ``rules.py`` with ``granted_by_event_roles`` (or with a
+predicate of their own, such as a delegation's membership roles); the roles → capabilities table
+lives here because roles are the events app's concept.
+
+The roles a user holds in an event are read once per request and user (cached on the user object).
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+import rules
+from django.utils.translation import gettext_lazy as _
+
+from majlis.core import capabilities
+from majlis.core.permissions import needs_second_factor
+
+from .models import Event, EventRole
+
+Role = EventRole.Role
+
+ORGANISER_ROLES = frozenset({Role.ORGANISER_ADMIN, Role.CO_ORGANISER})
+
+# What every role may do in its event. Capabilities of later apps (gates, documents) are listed
+# here too, so that one table tells an organiser what a role means.
+ROLE_CAPABILITIES: dict[str, frozenset[str]] = {
+    Role.ORGANISER_ADMIN: frozenset(
+        {
+            "event.view_unpublished",
+            "event.manage",
+            "programme.edit",
+            "programme.view_streams",
+            "accreditation.view",
+            "accreditation.decide",
+            "accreditation.manage",
+        }
+    ),
+    Role.CO_ORGANISER: frozenset(
+        {
+            "event.view_unpublished",
+            "event.manage",
+            "programme.edit",
+            "programme.view_streams",
+            "accreditation.view",
+            "accreditation.decide",
+            "accreditation.manage",
+        }
+    ),
+    Role.SIDE_EVENT_ORGANISER: frozenset(),
+    Role.FOCAL_POINT: frozenset(),
+    Role.PARTICIPANT: frozenset(),
+    Role.GATE_OFFICER: frozenset(),
+    Role.JOURNALIST: frozenset(),
+}
+
+
+def event_of(obj: Any) -> Event | None:
+    """The event an object belongs to: the event itself, or anything with an ``event`` attribute."""
+    if isinstance(obj, Event):
+        return obj
+    event = getattr(obj, "event", None)
+    return event if isinstance(event, Event) else None
+
+
+def event_roles(user: Any, event: Event) -> frozenset[str]:
+    """The roles ``user`` holds in ``event`` (cached on the user for the rest of the request)."""
+    if not getattr(user, "is_authenticated", False) or needs_second_factor(user):
+        return frozenset()
+    cache: dict[int, frozenset[str]] = user.__dict__.setdefault("_majlis_event_roles", {})
+    if event.pk not in cache:
+        cache[event.pk] = frozenset(EventRole.objects.filter(user=user, event=event).values_list("role", flat=True))
+    return cache[event.pk]
+
+
+def event_capabilities(user: Any, event: Event) -> frozenset[str]:
+    """Every capability the user's roles (or superuser status) give them in the event."""
+    if not getattr(user, "is_authenticated", False) or needs_second_factor(user):
+        return frozenset()
+    if getattr(user, "is_superuser", False) and getattr(user, "is_active", False):
+        return frozenset().union(*ROLE_CAPABILITIES.values())
+    granted: set[str] = set()
+    for role in event_roles(user, event):
+        granted |= ROLE_CAPABILITIES.get(role, frozenset())
+    return frozenset(granted)
+
+
+def granted_by_event_roles(name: str) -> rules.Predicate:
+    """A predicate true when the user's roles in the object's event grant ``name``."""
+
+    @rules.predicate(name=f"event role grants {name}")
+    def predicate(user: Any, obj: Any) -> bool:
+        event = event_of(obj)
+        return event is not None and name in event_capabilities(user, event)
+
+    return predicate
+
+
+def declare_event_capability(name: str, label: Any) -> capabilities.Capability:
+    return capabilities.declare(name, label, granted_by_event_roles(name))
+
+
+declare_event_capability("event.view_unpublished", _("see the event before it is published"))
+declare_event_capability("event.manage", _("manage the event's settings, publication and roles"))
