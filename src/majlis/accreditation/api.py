@@ -24,8 +24,8 @@ from pydantic import WithJsonSchema
 from majlis.core import audit
 from majlis.core.api_support import MAX_PAGE, ApiError, Error, ObjectId, not_found
 from majlis.core.countries import country_name
-from majlis.core.permissions import is_organiser
 from majlis.events.models import Event
+from majlis.events.rules import is_organiser
 
 from . import queries, services, stats
 from .models import Application, Category, Mode, SessionSeat

@@ -10,7 +10,7 @@ class AccreditationConfig(AppConfig):
     def ready(self) -> None:
         from majlis.events.signals import event_created
 
-        from . import scheduled
+        from . import rules, scheduled  # noqa: F401  (rules declares the accreditation capabilities)
         from .signals import set_up_new_event
 
         # Every new event gets its categories, settings and privacy notice (defaults or copies).

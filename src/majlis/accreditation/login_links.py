@@ -37,8 +37,8 @@ from django.utils.http import url_has_allowed_host_and_scheme
 from django_tasks import task
 
 from majlis.core import audit
-from majlis.core.permissions import ORGANISER_ROLES
 from majlis.core.throttle import Throttle, address_bucket
+from majlis.events.rules import ORGANISER_ROLES
 
 from .models import LoginLink
 

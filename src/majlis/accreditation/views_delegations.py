@@ -27,8 +27,10 @@ from django.views.decorators.debug import sensitive_post_parameters
 from django.views.decorators.http import require_http_methods, require_POST
 
 from majlis.core import audit
-from majlis.core.permissions import is_organiser, login_required, organiser_required
+from majlis.core.permissions import login_required
+from majlis.events.access import organiser_required
 from majlis.events.models import Event
+from majlis.events.rules import is_organiser
 
 from . import services
 from .delegation_order import in_protocol_order

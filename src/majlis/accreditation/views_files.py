@@ -16,7 +16,8 @@ from django.http import FileResponse, Http404, HttpRequest
 from django.views.decorators.http import require_GET
 
 from majlis.core import audit
-from majlis.core.permissions import is_organiser, login_required
+from majlis.core.permissions import login_required
+from majlis.events.rules import is_organiser
 from majlis.events.views import content_disposition
 
 from .models import Application, DelegationDocument

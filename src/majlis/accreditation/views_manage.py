@@ -32,8 +32,9 @@ from django.views.decorators.http import require_GET, require_POST
 from majlis.core import audit
 from majlis.core.countries import country_name
 from majlis.core.models import AuditEntry
-from majlis.core.permissions import is_organiser, organiser_required
+from majlis.events.access import organiser_required
 from majlis.events.models import Event
+from majlis.events.rules import is_organiser
 
 from . import exports, notifications, queries, services, stats
 from .forms import add_service_errors

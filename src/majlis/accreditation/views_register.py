@@ -22,9 +22,10 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.debug import sensitive_post_parameters
 from django.views.decorators.http import require_GET
 
-from majlis.core.permissions import is_organiser, public
+from majlis.core.permissions import public
 from majlis.events.models import Event
 from majlis.events.queries import get_visible_event
+from majlis.events.rules import is_organiser
 
 from . import photos, queries, services
 from .forms import SESSION_KINDS, ApplicationForm, add_service_errors, find_invitation_code

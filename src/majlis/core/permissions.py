@@ -1,37 +1,25 @@
-"""Who may do what. Every view and API endpoint names one of these checks."""
+"""Access markers and the second-factor rule, with no conference in them.
+
+What a person may do in an event is a named capability (``core.capabilities``) that the events app
+resolves from event roles (``events.rules``); views in the events and later apps use
+``events.access.event_view``. Views outside any event use ``public`` or ``login_required`` here.
+"""
 
 from __future__ import annotations
 
 from collections.abc import Callable
-from functools import wraps
 from typing import TYPE_CHECKING, Any
 
-from django.core.exceptions import PermissionDenied
 from django.http import HttpRequest
 
 if TYPE_CHECKING:
     from django.contrib.auth.models import User
-
-ORGANISER_ROLES = frozenset({"organiser_admin", "co_organiser"})
 
 
 class AuthenticatedHttpRequest(HttpRequest):
     """For annotations: the request a view behind ``login_required`` gets, whose user has signed in."""
 
     user: User
-
-
-def organised_event_ids(user: Any) -> set[int] | None:
-    """Ids of the events the user organises; ``None`` means every event (a superuser)."""
-    if not getattr(user, "is_authenticated", False):
-        return set()
-    if needs_second_factor(user):
-        return set()  # organiser rights wait for the authenticator code (account:verify)
-    if user.is_superuser:
-        return None
-    from majlis.events.models import EventRole
-
-    return set(EventRole.objects.filter(user=user, role__in=ORGANISER_ROLES).values_list("event_id", flat=True))
 
 
 def needs_second_factor(user: Any) -> bool:
@@ -42,11 +30,6 @@ def needs_second_factor(user: Any) -> bool:
         return False
     is_verified = getattr(user, "is_verified", None)
     return not (callable(is_verified) and is_verified())
-
-
-def is_organiser(user: Any, event: Any) -> bool:
-    ids = organised_event_ids(user)
-    return ids is None or event.pk in ids
 
 
 def public(view: Callable[..., Any]) -> Callable[..., Any]:
@@ -61,17 +44,3 @@ def login_required(view: Callable[..., Any]) -> Callable[..., Any]:
     wrapped = django_login_required(view)
     wrapped.majlis_access = "authenticated"  # type: ignore[attr-defined]
     return wrapped
-
-
-def organiser_required(view: Callable[..., Any]) -> Callable[..., Any]:
-    """For views taking an ``event`` object (resolved by ``event_view``) that only organisers use."""
-
-    @wraps(view)
-    def wrapper(request: HttpRequest, *args: Any, **kwargs: Any) -> Any:
-        event = kwargs.get("event_obj") or getattr(request, "event", None)
-        if not request.user.is_authenticated or event is None or not is_organiser(request.user, event):
-            raise PermissionDenied
-        return view(request, *args, **kwargs)
-
-    wrapper.majlis_access = "organiser"  # type: ignore[attr-defined]
-    return wrapper

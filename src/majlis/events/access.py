@@ -57,3 +57,18 @@ def event_view(capability: str | None) -> Callable[[View], View]:
         return wrapper
 
     return decorate
+
+
+def organiser_required(view: View) -> View:
+    """For views taking an ``event`` object (resolved by ``event_view``) that only organisers use."""
+    from .rules import is_organiser
+
+    @wraps(view)
+    def wrapper(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
+        event = kwargs.get("event_obj") or getattr(request, "event", None)
+        if not request.user.is_authenticated or event is None or not is_organiser(request.user, event):
+            raise PermissionDenied
+        return view(request, *args, **kwargs)
+
+    wrapper.majlis_access = "organiser"  # type: ignore[attr-defined]
+    return wrapper

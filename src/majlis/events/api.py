@@ -16,7 +16,7 @@ from ninja import Query, Router
 from ninja.pagination import paginate
 
 from majlis.core.api_support import Error, ObjectId, Pagination, not_found
-from majlis.core.permissions import is_organiser, organised_event_ids
+from majlis.events.rules import is_organiser, organised_event_ids
 
 from .models import Document, DocumentFile, Event, EventOrganisation, NewsItem, Organisation
 from .queries import get_visible_event, organisation_roles, published_news, visible_documents

@@ -297,7 +297,7 @@ class Pillar(models.Model):
 class DocumentQuerySet(models.QuerySet["Document"]):
     def visible_to(self, user) -> DocumentQuerySet:  # type: ignore[no-untyped-def]
         """Public documents once published; everything of the events the user organises."""
-        from majlis.core.permissions import organised_event_ids
+        from majlis.events.rules import organised_event_ids
 
         public = models.Q(is_public=True, published_on__isnull=False, published_on__lte=timezone.localdate())
         organised = organised_event_ids(user)
@@ -448,6 +448,8 @@ class EventRole(models.Model):
         ORGANISER_ADMIN = "organiser_admin", _("organiser (administrator)")
         CO_ORGANISER = "co_organiser", _("co-organiser")
         SIDE_EVENT_ORGANISER = "side_event_organiser", _("side-event organiser")
+        ACCREDITATION_OFFICER = "accreditation_officer", _("accreditation officer")
+        SECURITY_OFFICER = "security_officer", _("security officer")
         FOCAL_POINT = "focal_point", _("delegation focal point")
         PARTICIPANT = "participant", _("participant")
         GATE_OFFICER = "gate_officer", _("gate officer")

@@ -8,7 +8,7 @@ from django.db.models import Prefetch, QuerySet
 from django.http import Http404
 from django.utils import timezone
 
-from majlis.core.permissions import is_organiser
+from majlis.events.rules import is_organiser
 
 from .models import Document, DocumentFile, Event, EventOrganisation, NewsItem
 

@@ -25,37 +25,75 @@ Role = EventRole.Role
 
 ORGANISER_ROLES = frozenset({Role.ORGANISER_ADMIN, Role.CO_ORGANISER})
 
-# What every role may do in its event. Capabilities of later apps (gates, documents) are listed
-# here too, so that one table tells an organiser what a role means.
+# What the organisers of an event may do. Passport numbers and security vetting are not in it:
+# those belong to the security officers (least privilege: an organiser who also vets holds both roles).
+_ORGANISING = frozenset(
+    {
+        "event.view_unpublished",
+        "event.manage",
+        "programme.edit",
+        "programme.view_streams",
+        "accreditation.view",
+        "accreditation.decide",
+        "accreditation.manage",
+        "accreditation.mail",
+        "badges.issue",
+        "gates.manage",
+        "documents.manage",
+    }
+)
+
+# What every role may do in its event. Capabilities of later apps (badges, gates, documents) are
+# listed here too, so that one table tells an organiser what a role means; an app declares each
+# capability it checks in its own ``rules.py``. Delegation-level rights (a focal point nominating
+# members, negotiators editing a text) come from delegation memberships, not from this table.
 ROLE_CAPABILITIES: dict[str, frozenset[str]] = {
-    Role.ORGANISER_ADMIN: frozenset(
+    Role.ORGANISER_ADMIN: _ORGANISING | {"event.manage_roles", "event.manage_tokens"},
+    Role.CO_ORGANISER: _ORGANISING,
+    Role.SIDE_EVENT_ORGANISER: frozenset({"event.view_unpublished", "programme.draft", "programme.view_streams"}),
+    Role.ACCREDITATION_OFFICER: frozenset(
+        {"event.view_unpublished", "accreditation.view", "accreditation.decide", "accreditation.mail", "badges.issue"}
+    ),
+    Role.SECURITY_OFFICER: frozenset(
         {
             "event.view_unpublished",
-            "event.manage",
-            "programme.edit",
-            "programme.view_streams",
             "accreditation.view",
-            "accreditation.decide",
-            "accreditation.manage",
+            "accreditation.view_passports",
+            "accreditation.vet",
+            "gates.manage",
+            "gates.scan",
         }
     ),
-    Role.CO_ORGANISER: frozenset(
-        {
-            "event.view_unpublished",
-            "event.manage",
-            "programme.edit",
-            "programme.view_streams",
-            "accreditation.view",
-            "accreditation.decide",
-            "accreditation.manage",
-        }
-    ),
-    Role.SIDE_EVENT_ORGANISER: frozenset(),
     Role.FOCAL_POINT: frozenset(),
     Role.PARTICIPANT: frozenset(),
-    Role.GATE_OFFICER: frozenset(),
-    Role.JOURNALIST: frozenset(),
+    Role.GATE_OFFICER: frozenset({"gates.scan"}),
+    Role.JOURNALIST: frozenset({"programme.view_streams"}),
 }
+
+
+def organised_event_ids(user: Any) -> set[int] | None:
+    """Ids of the events the user organises; ``None`` means every event (a superuser)."""
+    if not getattr(user, "is_authenticated", False) or needs_second_factor(user):
+        return set()  # organiser rights wait for the authenticator code (account:verify)
+    if user.is_superuser:
+        return None
+    return set(EventRole.objects.filter(user=user, role__in=ORGANISER_ROLES).values_list("event_id", flat=True))
+
+
+def events_with(user: Any, name: str) -> set[int] | None:
+    """Ids of the events in which the user's roles grant capability ``name``; ``None`` means every event."""
+    if not getattr(user, "is_authenticated", False) or needs_second_factor(user):
+        return set()
+    if user.is_superuser and user.is_active:
+        return None
+    roles = [role for role, granted in ROLE_CAPABILITIES.items() if name in granted]
+    return set(EventRole.objects.filter(user=user, role__in=roles).values_list("event_id", flat=True))
+
+
+def is_organiser(user: Any, event: Event) -> bool:
+    """Whether the user holds an organising role in the event (or is a superuser past the second factor)."""
+    ids = organised_event_ids(user)
+    return ids is None or event.pk in ids
 
 
 def event_of(obj: Any) -> Event | None:
@@ -104,4 +142,6 @@ def declare_event_capability(name: str, label: Any) -> capabilities.Capability:
 
 
 declare_event_capability("event.view_unpublished", _("see the event before it is published"))
-declare_event_capability("event.manage", _("manage the event's settings, publication and roles"))
+declare_event_capability("event.manage", _("manage the event's settings, pages and publication"))
+declare_event_capability("event.manage_roles", _("give and take away roles in the event"))
+declare_event_capability("event.manage_tokens", _("create and revoke API tokens for devices and integrations"))

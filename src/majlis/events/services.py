@@ -17,7 +17,8 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from majlis.core import audit
-from majlis.core.permissions import needs_second_factor, organised_event_ids
+from majlis.core.permissions import needs_second_factor
+from majlis.events.rules import organised_event_ids
 
 from .models import Event, EventRole, Series
 from .signals import event_created

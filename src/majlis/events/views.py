@@ -17,7 +17,8 @@ from django.utils.translation import gettext as _
 
 from majlis.accreditation.queries import registration_state
 from majlis.core import audit
-from majlis.core.permissions import is_organiser, public
+from majlis.core.permissions import public
+from majlis.events.rules import is_organiser
 
 from . import queries
 from .models import Document, DocumentFile, Event, EventOrganisation, Organisation

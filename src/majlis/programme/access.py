@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from majlis.core.permissions import is_organiser
+from majlis.events.rules import is_organiser
 
 
 def can_see_stream(user: Any, event: Any) -> bool:

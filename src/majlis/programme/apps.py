@@ -6,3 +6,6 @@ class ProgrammeConfig(AppConfig):
     name = "majlis.programme"
     label = "programme"
     verbose_name = _("Programme")
+
+    def ready(self) -> None:
+        from . import rules  # noqa: F401  (declares the programme capabilities)

@@ -14,8 +14,8 @@ from django.utils.text import slugify
 from django.utils.translation import gettext as _
 
 from majlis.core import audit
-from majlis.core.permissions import is_organiser
 from majlis.events.models import Event, EventRole, Organisation, Room
+from majlis.events.rules import is_organiser
 
 from .models import Person, ProgrammeVersion, Session, SessionSpeaker
 from .protocol import protocol_order

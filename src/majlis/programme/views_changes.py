@@ -6,8 +6,9 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.utils import timezone
 
-from majlis.core.permissions import is_organiser, public
+from majlis.core.permissions import public
 from majlis.events.queries import get_visible_event
+from majlis.events.rules import is_organiser
 
 from .changes import version_history
 

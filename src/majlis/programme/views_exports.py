@@ -28,9 +28,10 @@ from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST, require_safe
 
-from majlis.core.permissions import is_organiser, login_required, public
+from majlis.core.permissions import login_required, public
 from majlis.events.models import Event
 from majlis.events.queries import get_visible_event
+from majlis.events.rules import is_organiser
 
 from . import feeds
 from .exports import frab, ical

@@ -117,7 +117,7 @@ def may_set_vetting(user: Any) -> bool:
 
 def may_view_vetting(user: Any, event: Any) -> bool:
     """Organisers of the event see vetting statuses; so do the vetting officers. Nobody else."""
-    from majlis.core.permissions import is_organiser
+    from majlis.events.rules import is_organiser
 
     if not getattr(user, "is_authenticated", False):
         return False

@@ -15,8 +15,8 @@ from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
 from majlis.core import audit
-from majlis.core.permissions import is_organiser
 from majlis.events.models import Event, EventRole
+from majlis.events.rules import is_organiser
 
 from .. import notifications, photos
 from ..models import (

@@ -123,6 +123,6 @@ def markdown(text: str) -> str:
 @register.filter
 def organises(user: Any, event: Any) -> bool:
     """Whether the user organises the event: shows the organiser tools."""
-    from majlis.core.permissions import is_organiser
+    from majlis.events.rules import is_organiser
 
     return bool(getattr(user, "is_authenticated", False)) and is_organiser(user, event)
