@@ -61,7 +61,8 @@ def test_settings_unknown_environment_name_is_refused(tmp_path):
 
 
 DATA_KEY = "q4F0Nq0yq0mJ7kQ2T2d8r1y3W3n5j0q6V1m2b4c6d8E="
-REDIS_URL = "redis://127.0.0.1:6379/0"  # only configured: the checks do not connect
+REDIS_URL = "redis://127.0.0.1:6379/15"  # the deployment check writes, reads and deletes one key
+DIGEST_KEYS = "d1:c2V2ZXJhbC1yYW5kb20tYnl0ZXMtZm9yLXRoZS1kaWdlc3Qta2V5IQ"
 
 
 def complete_production(**overrides: str) -> dict[str, str]:
@@ -73,6 +74,7 @@ def complete_production(**overrides: str) -> dict[str, str]:
             "MAJLIS_DATA_KEYS": DATA_KEY,
             "MAJLIS_PUBLIC_URL": "https://majlis.example.org",
             "MAJLIS_REDIS_URL": REDIS_URL,
+            "MAJLIS_DIGEST_KEYS": DIGEST_KEYS,
             **overrides,
         }
     )
@@ -91,6 +93,7 @@ def test_settings_production_passes_the_deployment_checks(tmp_path):
             MAJLIS_DATA_KEYS=DATA_KEY,
             MAJLIS_PUBLIC_URL="https://majlis.example.org",
             MAJLIS_REDIS_URL=REDIS_URL,
+            MAJLIS_DIGEST_KEYS=DIGEST_KEYS,
             MAJLIS_TRUSTED_PROXIES="127.0.0.1,10.0.0.0/8",
         ),
     )
@@ -188,6 +191,24 @@ def test_settings_production_deployment_check_demands_data_keys_even_with_everyt
     result = majlis("check", "--deploy", var_dir=tmp_path, **env)
     assert result.returncode != 0
     assert "majlis.E001" in result.stdout + result.stderr
+
+
+def test_settings_production_deployment_check_demands_digest_keys(tmp_path):
+    env = complete_production()
+    del env["MAJLIS_DIGEST_KEYS"]
+    result = majlis("check", "--deploy", var_dir=tmp_path, **env)
+    assert result.returncode != 0
+    assert "majlis.E008" in result.stdout + result.stderr
+
+
+def test_settings_production_deployment_check_fails_when_the_cache_does_not_answer(tmp_path):
+    # Nothing listens on port 9: the first cache access would fail in production; the check says so.
+    result = majlis(
+        "check", "--deploy", var_dir=tmp_path, **complete_production(MAJLIS_REDIS_URL="redis://127.0.0.1:9/0")
+    )
+    assert result.returncode != 0
+    output = result.stdout + result.stderr
+    assert "majlis.E007" in output and "The cache does not answer" in output
 
 
 def test_settings_production_deployment_check_demands_a_shared_cache(tmp_path):

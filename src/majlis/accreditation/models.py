@@ -420,7 +420,8 @@ class Application(TimeStampedModel):
     passport_number_encrypted = models.BinaryField(
         _("passport number (encrypted)"), null=True, blank=True, editable=False
     )
-    passport_number_digest = models.CharField(max_length=64, blank=True, db_index=True, editable=False)
+    # ``key id$hex`` (majlis.core.crypto.digest): the key id lets a digest key be rotated.
+    passport_number_digest = models.CharField(max_length=100, blank=True, db_index=True, editable=False)
     passport_expiry = models.DateField(_("passport expiry date"), null=True, blank=True)
     passport_country = models.CharField(
         _("passport issued by"), max_length=2, blank=True, validators=[country_code_validator]

@@ -90,3 +90,50 @@ def trusted_proxies_valid(app_configs: Any = None, **kwargs: Any) -> list[Error]
             id="majlis.E006",
         )
     ]
+
+
+@register(deploy=True)
+def cache_answers(app_configs: Any = None, **kwargs: Any) -> list[Error]:
+    """A configured cache that cannot be reached (Redis down, a missing client library) fails the check,
+    instead of failing the first request that throttles a log-in."""
+    if not settings.PRODUCTION:
+        return []
+    from django.core.cache import cache
+
+    probe = f"majlis:check:{os.getpid()}"
+    try:
+        cache.set(probe, "ok", timeout=10)
+        answered = cache.get(probe)
+        cache.delete(probe)
+    except Exception as error:  # noqa: BLE001 - any failure (import, connection, auth) is the operator's to see
+        return [
+            Error(
+                f"The cache does not answer: {type(error).__name__}: {error}",
+                hint="Check MAJLIS_REDIS_URL and that the Redis server is running and reachable.",
+                id="majlis.E007",
+            )
+        ]
+    if answered != "ok":
+        return [
+            Error(
+                "The cache accepted a value but did not return it.",
+                hint="Check MAJLIS_REDIS_URL (database number, eviction policy).",
+                id="majlis.E007",
+            )
+        ]
+    return []
+
+
+@register(deploy=True)
+def digest_keys_configured(app_configs: Any = None, **kwargs: Any) -> list[Error]:
+    """Duplicate passports are found with keyed digests (MAJLIS_DIGEST_KEYS), which production must set."""
+    if not settings.PRODUCTION:
+        return []
+    from majlis.core import crypto
+
+    try:
+        crypto.reset_keys_cache()
+        crypto.digest("check", "check")
+    except Exception as error:  # noqa: BLE001 - reported to the operator as it is
+        return [Error(str(error), hint="Set MAJLIS_DIGEST_KEYS.", id="majlis.E008")]
+    return []

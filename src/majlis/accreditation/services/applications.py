@@ -36,7 +36,7 @@ from ._common import (
     _refresh_caller_copy,
     user_for_email,
 )
-from .passports import set_passport_number
+from .passports import set_passport_number, stored_passport_digest_candidates
 from .seats import _allocate_sessions, _drop_seat, _promote, _release_ineligible_seats, _release_sessions
 from .setup import check_registration_open, current_privacy_notice
 
@@ -55,7 +55,7 @@ def _check_duplicates(event: Event, application: Application) -> None:
         )
     if (
         application.passport_number_digest
-        and others.filter(passport_number_digest=application.passport_number_digest).exists()
+        and others.filter(passport_number_digest__in=stored_passport_digest_candidates(application)).exists()
     ):
         errors["passport_number"] = _(
             "An application with this passport number already exists for this event. One person can be "

@@ -26,6 +26,21 @@ def passport_digest(number: str) -> str:
     return crypto.digest("passport", normalise_passport_number(number))
 
 
+def passport_digest_candidates(number: str) -> list[str]:
+    """Every stored form of this number's digest (one per configured digest key, and the legacy one)."""
+    return crypto.digest_candidates("passport", normalise_passport_number(number))
+
+
+def stored_passport_digest_candidates(application: Application) -> list[str]:
+    """The digest forms of an application's own passport number, to find another with the same one.
+
+    Decrypted here, never shown nor returned: a comparison by machine, so not an audited reading.
+    """
+    if not application.passport_number_encrypted:
+        return []
+    return crypto.digest_candidates("passport", crypto.decrypt(application.passport_number_encrypted))
+
+
 def set_passport_number(application: Application, number: str) -> None:
     """Encrypt the number into the application (not saved). An empty value removes it."""
     clean = normalise_passport_number(number)
@@ -39,7 +54,7 @@ def set_passport_number(application: Application, number: str) -> None:
             {"passport_number": _("Enter the passport number as printed: 5 to 20 Latin letters and digits.")}
         )
     application.passport_number_encrypted = crypto.encrypt(clean)
-    application.passport_number_digest = crypto.digest("passport", clean)
+    application.passport_number_digest = passport_digest(clean)
 
 
 def passport_number(application: Application, *, actor: Any, request: Any = None) -> str:

@@ -14,7 +14,7 @@ from ..models import (
     Application,
 )
 from ._common import LIVE_STATUSES, TRANSITIONS, _lock_application, _normalise_email, _record, _refresh_caller_copy
-from .passports import passport_digest
+from .passports import passport_digest_candidates
 from .transitions import cancel_application
 
 # --- Personal data -----------------------------------------------------------------------------
@@ -45,5 +45,5 @@ def find_duplicates(event: Event, *, email: str = "", passport: str = "") -> boo
     if email:
         query |= Q(email__iexact=_normalise_email(email))
     if passport:
-        query |= Q(passport_number_digest=passport_digest(passport))
+        query |= Q(passport_number_digest__in=passport_digest_candidates(passport))
     return bool(query) and live_applications(event).filter(query).exists()

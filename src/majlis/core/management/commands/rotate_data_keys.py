@@ -1,7 +1,8 @@
-"""``majlis rotate-data-keys``: re-encrypt every encrypted column with the current (first) key.
+"""``majlis rotate-data-keys``: re-encrypt every encrypted column with the current (first) key, and
+recompute every registered digest column (``crypto.register_digest_column``) that another key made.
 
-Rotation: put a new key first in ``MAJLIS_DATA_KEYS`` (keeping the old ones after it), restart,
-run this command, then remove the old keys. Running it again is harmless. Values are rewritten in
+Rotation: put a new key first in ``MAJLIS_DATA_KEYS`` or ``MAJLIS_DIGEST_KEYS`` (keeping the old ones
+after it), restart, run this command, then remove the old keys. Running it again is harmless. Values are rewritten in
 batches, each under row locks so that a concurrent change is never overwritten with an old value.
 """
 
@@ -55,8 +56,46 @@ def rotate_column(model: type[models.Model], field: str, batch_size: int) -> tup
     return rotated, unreadable
 
 
+def redigest_column(column: crypto.DigestColumn, batch_size: int) -> tuple[int, list[Any]]:
+    """Recompute the digests of one column not made with the current digest key."""
+    model = apps.get_model(column.model_label)
+    current = crypto.current_digest_key_id() + crypto.DIGEST_SEPARATOR
+    recomputed = 0
+    unreadable: list[Any] = []
+    last_pk: Any = None
+    while True:
+        with transaction.atomic():
+            query = (
+                model._default_manager.exclude(**{column.digest_field: ""})
+                .exclude(**{f"{column.digest_field}__startswith": current})
+                .filter(**{f"{column.encrypted_field}__isnull": False})
+                .order_by("pk")
+            )
+            if last_pk is not None:
+                query = query.filter(pk__gt=last_pk)
+            rows = list(query.select_for_update().only("pk", column.digest_field, column.encrypted_field)[:batch_size])
+            if not rows:
+                break
+            changed = []
+            for row in rows:
+                try:
+                    value = crypto.decrypt(getattr(row, column.encrypted_field))
+                except crypto.DecryptionError:
+                    unreadable.append(row.pk)
+                    continue
+                setattr(row, column.digest_field, crypto.digest(column.purpose, value))
+                changed.append(row)
+            model._default_manager.bulk_update(changed, [column.digest_field])
+            recomputed += len(changed)
+            last_pk = rows[-1].pk
+    return recomputed, unreadable
+
+
 class Command(BaseCommand):
-    help = "Re-encrypt all encrypted personal data with the first key of MAJLIS_DATA_KEYS."
+    help = (
+        "Re-encrypt all encrypted personal data with the first key of MAJLIS_DATA_KEYS and recompute "
+        "digests with the first key of MAJLIS_DIGEST_KEYS."
+    )
 
     def add_arguments(self, parser: CommandParser) -> None:
         parser.add_argument("--batch-size", type=int, default=500)
@@ -74,6 +113,12 @@ class Command(BaseCommand):
                     f"{model._meta.label}.{field}: {len(unreadable)} value(s) cannot be decrypted with any "
                     f"configured key (ids {shown}{', …' if len(unreadable) > 20 else ''}); they were left as they are."
                 )
+        for column in crypto.digest_columns():
+            recomputed, unreadable = redigest_column(column, max(1, options["batch_size"]))
+            self.stdout.write(
+                f"{column.model_label}.{column.digest_field}: {recomputed} digest(s) recomputed with the current key."
+            )
+            failures += len(unreadable)
         if failures:
             raise CommandError(
                 f"{failures} value(s) could not be decrypted: keep the old keys until they are resolved."
