@@ -413,8 +413,9 @@ def purge_application(
     # until it leaves; ``purge_event`` clears it afterwards.
     Notification.objects.filter(application=application, status__in=SENT_OR_ABANDONED).update(recipient="")
     VisaLetter.objects.filter(application=application).update(embassy="", include_passport=False)
-    AuditEntry.objects.filter(object_type=APPLICATION_LABEL, object_id=str(application.pk)).update(
-        object_repr=f"#{application.pk} ({PURGED_REPR})"
+    audit.redact(
+        AuditEntry.objects.filter(object_type=APPLICATION_LABEL, object_id=str(application.pk)),
+        f"#{application.pk} ({PURGED_REPR})",
     )
     deleted = 0
     for storage, name in stored:
@@ -430,9 +431,12 @@ def purge_application(
         request=request,
         files=deleted,
     )
-    AuditEntry.objects.filter(
-        object_type=APPLICATION_LABEL, object_id=str(application.pk), action="accreditation.personal_data_purged"
-    ).update(object_repr=f"#{application.pk} ({PURGED_REPR})")
+    audit.redact(
+        AuditEntry.objects.filter(
+            object_type=APPLICATION_LABEL, object_id=str(application.pk), action="accreditation.personal_data_purged"
+        ),
+        f"#{application.pk} ({PURGED_REPR})",
+    )
     return deleted
 
 

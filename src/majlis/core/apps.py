@@ -8,9 +8,16 @@ class CoreConfig(AppConfig):
     verbose_name = _("Platform")
 
     def ready(self) -> None:
+        from datetime import timedelta
+
         from django.contrib.auth.signals import user_logged_in
 
-        from . import checks  # noqa: F401 - registers the system checks
+        from . import (
+            checks,  # noqa: F401 - registers the system checks
+            scheduler,
+        )
         from .middleware import on_user_logged_in
 
         user_logged_in.connect(on_user_logged_in, dispatch_uid="majlis-organiser-session")
+        # Entries are sealed after their transaction commits; this seals what a failed hook left.
+        scheduler.register("core.seal_audit_log", "majlis.core.audit.seal_job", every=timedelta(minutes=1))

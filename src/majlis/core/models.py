@@ -1,5 +1,7 @@
 from __future__ import annotations
 
+from typing import Any
+
 from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
@@ -25,8 +27,36 @@ class TimeStampedModel(models.Model):
         abstract = True
 
 
+class AuditLogIsAppendOnly(Exception):
+    """Raised on an attempt to change or delete audit entries other than by sealing or redacting them."""
+
+
+# The only columns that change after an entry is written: its seal (``audit.seal``) and the redaction
+# of the object's name when personal data is purged (``audit.redact``); neither touches what the hash
+# chain covers.
+SEAL_FIELDS = frozenset({"chain_position", "chain_key_id", "entry_hash"})
+REDACTION_FIELDS = frozenset({"object_repr", "redacted_at"})
+
+
+class AuditEntryQuerySet(models.QuerySet["AuditEntry"]):
+    def update(self, **kwargs: Any) -> int:
+        if not set(kwargs) <= SEAL_FIELDS | REDACTION_FIELDS:
+            raise AuditLogIsAppendOnly(f"Audit entries cannot be changed ({', '.join(sorted(kwargs))}).")
+        return super().update(**kwargs)
+
+    def delete(self) -> tuple[int, dict[str, int]]:
+        raise AuditLogIsAppendOnly("Audit entries cannot be deleted.")
+
+
 class AuditEntry(models.Model):
-    """One line of the append-only audit log: who did what to which object, and why."""
+    """One line of the append-only audit log: who did what to which object, and why.
+
+    Tamper-evident: ``audit.seal`` gives each committed entry the next ``chain_position`` and an
+    ``entry_hash`` (HMAC with a digest key, ``chain_key_id``) over its content and the previous
+    entry's hash, so that changing, removing or reordering an entry breaks the chain
+    (``majlis verify-audit``). The object's name is covered through ``repr_digest`` so that a purge
+    of personal data can redact the name (``redacted_at``) without breaking the chain.
+    """
 
     at = models.DateTimeField(_("time"), auto_now_add=True, db_index=True)
     actor = models.ForeignKey(
@@ -46,6 +76,13 @@ class AuditEntry(models.Model):
     reason = models.TextField(_("reason"), blank=True)
     data = models.JSONField(_("details"), default=dict, blank=True)
     ip_address = models.GenericIPAddressField(_("IP address"), null=True, blank=True)
+    repr_digest = models.CharField(max_length=100, blank=True, editable=False)
+    redacted_at = models.DateTimeField(_("name removed"), null=True, blank=True, editable=False)
+    chain_position = models.PositiveBigIntegerField(null=True, blank=True, unique=True, editable=False)
+    chain_key_id = models.CharField(max_length=16, blank=True, editable=False)
+    entry_hash = models.CharField(max_length=64, blank=True, editable=False)
+
+    objects = AuditEntryQuerySet.as_manager()
 
     class Meta:
         verbose_name = _("audit log entry")
@@ -55,6 +92,14 @@ class AuditEntry(models.Model):
 
     def __str__(self) -> str:
         return f"{self.at:%Y-%m-%d %H:%M:%S} {self.actor_label or '-'} {self.action} {self.object_repr}"
+
+    def save(self, *args: Any, **kwargs: Any) -> None:
+        if not self._state.adding:
+            raise AuditLogIsAppendOnly("Audit entries cannot be changed once written.")
+        super().save(*args, **kwargs)
+
+    def delete(self, *args: Any, **kwargs: Any) -> tuple[int, dict[str, int]]:
+        raise AuditLogIsAppendOnly("Audit entries cannot be deleted.")
 
 
 class ScheduledJob(models.Model):
