@@ -486,6 +486,3 @@ class LoginLinkAdmin(admin.ModelAdmin):
 
     def has_change_permission(self, request: HttpRequest, obj: Any = None) -> bool:
         return False
-
-
-from . import admin_participants  # noqa: E402,F401 - desks, letterhead, visa letters, mass e-mails

@@ -8,17 +8,44 @@ class AccreditationConfig(AppConfig):
     verbose_name = _("Accreditation")
 
     def ready(self) -> None:
-        from majlis.core import crypto
+        from majlis.core import account, crypto
+        from majlis.events import extensions
         from majlis.events.signals import event_created
+        from majlis.programme.signals import session_access_changed
 
-        from . import rules, scheduled  # noqa: F401  (rules declares the accreditation capabilities)
-        from .signals import set_up_new_event
+        # The admin of desks, letterhead, visa letters and mass e-mails (it builds on .admin).
+        from . import (  # noqa: F401  (rules declares the accreditation capabilities)
+            admin_participants,  # noqa: F401
+            queries,
+            rules,
+            scheduled,
+        )
+        from .demo import load_demo_accreditation
+        from .signals import release_ineligible_seats, set_up_new_event
 
         # Every new event gets its categories, settings and privacy notice (defaults or copies).
         event_created.connect(set_up_new_event, dispatch_uid="accreditation.set_up_new_event")
+        # The account page: the person's applications, personal data and delegations.
+        account.register_section(
+            "accreditation.links",
+            order=10,
+            template="accreditation/account/_links.html",
+            context=queries.account_links_section,
+        )
+        account.register_section(
+            "accreditation.delegations",
+            order=20,
+            template="accreditation/account/_delegations.html",
+            context=queries.account_delegations_section,
+        )
         # ``majlis rotate-data-keys`` recomputes passport digests under the current digest key.
         crypto.register_digest_column(
             "accreditation.Application", "passport_number_digest", "passport_number_encrypted", "passport"
         )
+        # A session's new access rule releases the seats of people it leaves out.
+        session_access_changed.connect(release_ineligible_seats, dispatch_uid="accreditation.release_ineligible_seats")
+        # The event's home page says whether registration is open; ``majlis demo`` loads the demo applications.
+        extensions.register_home_context("accreditation", queries.home_context)
+        extensions.register_demo_loader("accreditation", 20, load_demo_accreditation)
         # Periodic work run by the task worker (majlis.core.scheduler).
         scheduled.register()

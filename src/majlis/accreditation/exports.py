@@ -27,6 +27,7 @@ from django.utils.translation import gettext as _
 
 from majlis.core import audit, crypto
 from majlis.core.countries import country_name
+from majlis.core.files import content_disposition
 from majlis.core.spreadsheets import safe_row
 from majlis.events.models import Event
 
@@ -199,6 +200,6 @@ def export(
         passport_data=include_passport,
     )
     response = HttpResponse(content, content_type=FORMATS[fmt])
-    response["Content-Disposition"] = f'attachment; filename="{filename}"'
+    response["Content-Disposition"] = content_disposition(filename, "attachment")
     response["Cache-Control"] = "no-store, private"
     return response

@@ -14,8 +14,6 @@ from django.utils.translation import gettext_lazy as _
 
 from majlis.events.models import Event, Organisation
 
-from .models import Application
-
 prefix_validator = RegexValidator(r"^[A-Z0-9]{2,12}$", _("Use 2 to 12 capital Latin letters or digits, e.g. TAS22."))
 
 
@@ -111,7 +109,7 @@ class VisaLetter(models.Model):
         ISSUED = "issued", _("issued")
 
     application = models.OneToOneField(
-        Application, verbose_name=_("application"), on_delete=models.CASCADE, related_name="visa_letter"
+        "accreditation.Application", verbose_name=_("application"), on_delete=models.CASCADE, related_name="visa_letter"
     )
     number = models.PositiveIntegerField(_("number"))
     status = models.CharField(_("status"), max_length=10, choices=Status.choices, default=Status.REQUESTED)

@@ -273,3 +273,19 @@ def registration_problems(event: Event, now: datetime | None = None) -> list[str
         if in_person is None:
             problems.append("no_capacity")
     return problems
+
+
+def account_links_section(user: Any) -> dict[str, Any]:
+    """The account page's links to the person's applications and personal data (``core.account``)."""
+    return {}
+
+
+def account_delegations_section(user: Any) -> dict[str, Any] | None:
+    """The delegations the person is the focal point of, on their account page; none: no section."""
+    delegations = list(Delegation.objects.filter(focal_point=user).select_related("event", "organisation"))
+    return {"delegations": delegations} if delegations else None
+
+
+def home_context(event: Event) -> dict[str, Any]:
+    """What the event's home page shows about accreditation (``events.extensions.home_context``)."""
+    return {"registration_open": registration_state(event) == "open"}

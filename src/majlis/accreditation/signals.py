@@ -18,3 +18,12 @@ def set_up_new_event(
     from . import services
 
     services.setup_new_event(event, source=source, copy=copy, actor=actor, request=request)
+
+
+def release_ineligible_seats(
+    sender: Any, *, session: Any, actor: Any = None, request: Any = None, **kwargs: Any
+) -> None:
+    """``programme.signals.session_access_changed``: seats of people the new rule leaves out are released."""
+    from .services import release_ineligible_session_seats
+
+    release_ineligible_session_seats(session, actor=actor, request=request)

@@ -16,9 +16,9 @@ from django.http import FileResponse, Http404, HttpRequest
 from django.views.decorators.http import require_GET
 
 from majlis.core import audit
+from majlis.core.files import content_disposition
 from majlis.core.permissions import login_required
 from majlis.events.rules import is_organiser
-from majlis.events.views import content_disposition
 
 from .models import Application, DelegationDocument
 

@@ -19,6 +19,7 @@ from django.utils.translation import gettext_lazy
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_POST
 
+from majlis.core.files import content_disposition
 from majlis.core.permissions import login_required
 from majlis.events.models import Event
 
@@ -55,7 +56,7 @@ def _letter(application: Application) -> VisaLetter | None:
 def _pdf_response(data: bytes, letter: VisaLetter) -> HttpResponse:
     response = HttpResponse(data, content_type="application/pdf")
     filename = "visa-letter-" + letter.reference.replace("/", "-") + ".pdf"
-    response["Content-Disposition"] = f'attachment; filename="{filename}"'
+    response["Content-Disposition"] = content_disposition(filename, "attachment")
     response["Cache-Control"] = "no-store, private"
     response["X-Content-Type-Options"] = "nosniff"
     return response

@@ -11,7 +11,7 @@ from django.utils.translation import gettext_lazy as _
 from django_otp import devices_for_user
 from django_otp import login as otp_login
 
-from majlis.core import audit
+from majlis.core import account, audit
 from majlis.core.login_throttle import ThrottledAuthenticationForm
 from majlis.core.middleware import start_short_session
 from majlis.core.permissions import AuthenticatedHttpRequest, login_required
@@ -25,13 +25,8 @@ class LoginView(auth_views.LoginView):
 
 @login_required
 def account_home(request: AuthenticatedHttpRequest) -> HttpResponse:
-    roles = request.user.event_roles.select_related("event", "organisation").order_by(
-        "-event__start_date", "event_id", "role"
-    )
-    from majlis.accreditation.models import Delegation
-
-    delegations = Delegation.objects.filter(focal_point=request.user).select_related("event", "organisation")
-    return render(request, "core/account_home.html", {"roles": roles, "delegations": delegations})
+    """The person's own page: the sections the apps contribute (``core.account``)."""
+    return render(request, "core/account_home.html", {"sections": account.sections_for(request.user)})
 
 
 class VerifyForm(forms.Form):

@@ -32,14 +32,6 @@ def healthz(request: HttpRequest) -> HttpResponse:
     return JsonResponse({"status": "ok"})
 
 
-@public
-def platform_home(request: HttpRequest) -> HttpResponse:
-    from majlis.events.models import Event
-
-    events = Event.objects.public().select_related("series", "venue").order_by("-start_date", "id")
-    return render(request, "core/platform_home.html", {"events": events})
-
-
 def bad_request(request: HttpRequest, exception: Exception | None = None) -> HttpResponse:
     return render(request, "core/error.html", {"status": 400}, status=400)
 

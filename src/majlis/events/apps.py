@@ -8,4 +8,10 @@ class EventsConfig(AppConfig):
     verbose_name = _("Events and public site")
 
     def ready(self) -> None:
-        from . import rules  # noqa: F401  (declares the event capabilities)
+        from majlis.core import account
+
+        from . import queries, rules  # noqa: F401  (rules declares the event capabilities)
+
+        account.register_section(
+            "events.roles", order=30, template="events/account/_roles.html", context=queries.account_roles_section
+        )

@@ -38,3 +38,9 @@ def visible_documents(event: Event, user: Any) -> QuerySet[Document]:
         .prefetch_related(Prefetch("files", queryset=DocumentFile.objects.order_by("language")))
         .order_by("position", "id")
     )
+
+
+def account_roles_section(user: Any) -> dict[str, Any]:
+    """The account page's "my roles in conferences" (``core.account``): shown even when empty."""
+    roles = user.event_roles.select_related("event", "organisation").order_by("-event__start_date", "event_id", "role")
+    return {"roles": roles}

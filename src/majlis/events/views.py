@@ -3,9 +3,7 @@
 from __future__ import annotations
 
 import mimetypes
-import unicodedata
 from typing import Any
-from urllib.parse import quote
 
 from django.conf import settings
 from django.core.paginator import Paginator
@@ -15,12 +13,12 @@ from django.utils import timezone
 from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 
-from majlis.accreditation.queries import registration_state
 from majlis.core import audit
+from majlis.core.files import content_disposition
 from majlis.core.permissions import public
 from majlis.events.rules import is_organiser
 
-from . import queries
+from . import extensions, queries
 from .models import Document, DocumentFile, Event, EventOrganisation, Organisation
 
 NEWS_PER_PAGE = 10
@@ -51,10 +49,11 @@ def event_home(request: HttpRequest, event: str) -> HttpResponse:
         "documents": documents[:HOME_DOCUMENTS],
         "more_documents": len(documents) > HOME_DOCUMENTS,
         "phase": ev.phase(),
-        "registration_open": registration_state(ev) == "open",
         "attendee_info": attendee_info,
         "attendee_info_file": _file_for_language(attendee_info) if attendee_info else None,
         "languages": [name for _code, name in settings.LANGUAGES],
+        "registration_open": False,
+        **extensions.home_context(ev),
     }
     return _render(request, "events/home.html", ev, "home", context)
 
@@ -125,25 +124,6 @@ def document_list(request: HttpRequest, event: str) -> HttpResponse:
     return _render(request, "events/document_list.html", ev, "documents", context)
 
 
-def content_disposition(filename: str, disposition: str = "inline") -> str:
-    """RFC 6266: an ASCII ``filename`` for old clients and the exact UTF-8 name in ``filename*``."""
-    stem, dot, extension = filename.rpartition(".")
-    if not dot:
-        stem, extension = filename, ""
-
-    def ascii_part(text: str) -> str:
-        text = unicodedata.normalize("NFKD", text).encode("ascii", "ignore").decode("ascii")
-        return "".join(c if c.isalnum() or c in "-_" else "_" for c in text).strip("_")
-
-    ascii_name = ascii_part(stem) or "document"
-    if ascii_part(extension):
-        ascii_name += "." + ascii_part(extension)
-    header = f'{disposition}; filename="{ascii_name}"'
-    if ascii_name != filename:
-        header += f"; filename*=UTF-8''{quote(filename, safe='')}"
-    return header
-
-
 @public
 def document_file(request: HttpRequest, event: str, slug: str, file_language: str) -> FileResponse:
     ev = queries.get_visible_event(request.user, event)
@@ -205,3 +185,10 @@ def organisation_logo(request: HttpRequest, pk: int) -> FileResponse:
     response["X-Content-Type-Options"] = "nosniff"
     response["Cache-Control"] = "public, max-age=86400"
     return response
+
+
+@public
+def platform_home(request: HttpRequest) -> HttpResponse:
+    """The platform's front page: every published conference, the latest first."""
+    events = Event.objects.public().select_related("series", "venue").order_by("-start_date", "id")
+    return render(request, "events/platform_home.html", {"events": events})

@@ -8,4 +8,9 @@ class ProgrammeConfig(AppConfig):
     verbose_name = _("Programme")
 
     def ready(self) -> None:
+        from majlis.events import extensions
+
         from . import rules  # noqa: F401  (declares the programme capabilities)
+        from .demo import load_demo_programme
+
+        extensions.register_demo_loader("programme", 10, load_demo_programme)

@@ -19,6 +19,7 @@ from majlis.events.rules import is_organiser
 
 from .models import Person, ProgrammeVersion, Session, SessionSpeaker
 from .protocol import protocol_order
+from .signals import session_access_changed
 from .snapshot import LANGUAGE_CODES, build_snapshot
 
 
@@ -312,11 +313,12 @@ def update_session(
 
 
 def _release_ineligible_seats_after_commit(session: Session, *, actor: Any, request: Any) -> None:
-    """Seats of people the new access rule leaves out are released once this change is committed, in a
-    transaction of their own that takes the accreditation locks in their usual order (event first)."""
-    from majlis.accreditation.services import release_ineligible_session_seats
-
-    transaction.on_commit(lambda: release_ineligible_session_seats(session, actor=actor, request=request))
+    """Seats of people the new access rule leaves out are released once this change is committed (by
+    accreditation, on ``session_access_changed``), in a transaction of their own that takes the
+    accreditation locks in their usual order (event first)."""
+    transaction.on_commit(
+        lambda: session_access_changed.send(sender=Session, session=session, actor=actor, request=request)
+    )
 
 
 @transaction.atomic

@@ -28,6 +28,7 @@ from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST, require_safe
 
+from majlis.core.files import content_disposition
 from majlis.core.permissions import login_required, public
 from majlis.events.models import Event
 from majlis.events.queries import get_visible_event
@@ -92,7 +93,7 @@ def _respond(
     else:
         response = HttpResponse(body, content_type=content_type)
         if filename:
-            response["Content-Disposition"] = f'{disposition}; filename="{filename}"'
+            response["Content-Disposition"] = content_disposition(filename, disposition)
     response["ETag"] = etag
     response["Cache-Control"] = "private, max-age=300" if private else "public, max-age=300"
     response["Content-Language"] = _language()

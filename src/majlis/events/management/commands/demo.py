@@ -12,10 +12,9 @@ from typing import Any
 from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
-from majlis.accreditation.demo import load_demo_accreditation
+from majlis.events import extensions
 from majlis.events.demo import content, loader
 from majlis.events.models import Event
-from majlis.programme.demo import load_demo_programme
 
 
 class Command(BaseCommand):
@@ -36,8 +35,8 @@ class Command(BaseCommand):
             )
         report = loader.load()
         event = Event.objects.get(slug=content.EVENT_SLUG)
-        load_demo_programme(event, stdout=self.stdout)
-        load_demo_accreditation(event, stdout=self.stdout)
+        for load_app_demo in extensions.demo_loaders():  # the programme, then accreditation (apps' ready)
+            load_app_demo(event, stdout=self.stdout)
         out = self.stdout
         if report.changed:
             created = sum(report.created.values())
