@@ -95,6 +95,7 @@ INSTALLED_APPS = [
     "django_tasks",
     "django_tasks_db",
     "ninja",
+    "django_countries",  # country names (its Russian catalogue; Uzbek from majlis/core/country_names)
     "majlis.core",
     "majlis.events",
     "majlis.programme",
@@ -213,7 +214,9 @@ LOGIN_REDIRECT_URL = "account:home"
 LANGUAGE_CODE = "en"
 LANGUAGES = [("en", _("English")), ("ru", _("Russian")), ("uz", _("Uzbek"))]
 LANGUAGE_NAMES_NATIVE = {"en": "English", "ru": "Русский", "uz": "Oʻzbekcha"}
-LOCALE_PATHS = [PACKAGE_DIR / "locale"]
+# The second catalogue holds country names in Uzbek (django-countries has none) and the few Russian
+# names it lacks; `make messages` leaves it alone (it is not extracted from the code).
+LOCALE_PATHS = [PACKAGE_DIR / "locale", PACKAGE_DIR / "core" / "country_names"]
 USE_I18N = True
 USE_TZ = True
 TIME_ZONE = "UTC"

@@ -2,8 +2,8 @@
 rotating SECRET_KEY changes nothing, and ``rotate-data-keys`` recomputes every digest."""
 
 import base64
+import hashlib
 import io
-import secrets
 
 import pytest
 from django.core.exceptions import ImproperlyConfigured, ValidationError
@@ -17,12 +17,13 @@ from tests.accreditation.personal_data_helpers import application
 from tests.factories import make_event
 
 
-def new_key() -> str:
-    return base64.urlsafe_b64encode(secrets.token_bytes(32)).decode().rstrip("=")
+def key(seed: str) -> str:
+    # Fixed keys: test ids must be the same in every xdist worker.
+    return base64.urlsafe_b64encode(hashlib.sha256(seed.encode()).digest()).decode().rstrip("=")
 
 
-FIRST = f"d1:{new_key()}"
-SECOND = f"d2:{new_key()}"
+FIRST = f"d1:{key('first')}"
+SECOND = f"d2:{key('second')}"
 
 
 @pytest.fixture
@@ -61,7 +62,7 @@ def test_rotating_secret_key_leaves_digests_alone(digest_keys):
 
 @pytest.mark.parametrize(
     "value",
-    ["nocolon", "bad id!:" + new_key(), "d1:" + base64.urlsafe_b64encode(b"short").decode(), f"{FIRST},{FIRST}"],
+    ["nocolon", "bad id!:" + key("bad"), "d1:" + base64.urlsafe_b64encode(b"short").decode(), f"{FIRST},{FIRST}"],
 )
 def test_malformed_digest_keys_are_refused(digest_keys, value):
     with pytest.raises(ImproperlyConfigured):

@@ -27,6 +27,7 @@ import zipfile
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from datetime import date, datetime, time
+from functools import cache
 from typing import Any
 
 from django.conf import settings
@@ -38,7 +39,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import ngettext, pgettext
 
 from majlis.core import audit
-from majlis.core.countries import COUNTRIES, country_choices
+from majlis.core.countries import country_choices, names_by_code
 from majlis.core.spreadsheets import safe_row
 
 from . import services
@@ -404,14 +405,16 @@ def _datetime(value: Any) -> str:
     return text
 
 
-_COUNTRY_NAMES = {_normal(name): code for code, names in COUNTRIES.items() for name in names}
+@cache
+def _country_names() -> dict[str, str]:
+    return {_normal(name): code for code, names in names_by_code().items() for name in names}
 
 
 def _country(value: Any) -> str:
     text = _text(value)
     if len(text) == 2:
         return text.upper()
-    return _COUNTRY_NAMES.get(_normal(text), text)
+    return _country_names().get(_normal(text), text)
 
 
 def _looks_like_formula(name: str, value: Any) -> bool:

@@ -1,8 +1,9 @@
 """Country and territory names (ISO 3166-1) in the site's languages, for nationality and passport fields.
 
-English names follow ISO 3166-1 (close to UN terminology); Russian and Uzbek (Latin) names come from
-the iso-codes project's translations, completed by hand where it had none. The ISO code is what is
-stored; names are only shown.
+Names come from django-countries (maintained, ISO 3166-1 codes and English names, its Russian
+catalogue); it has no Uzbek catalogue, so Uzbek (Latin) names are in ``core/country_names`` (checked
+by hand, from the iso-codes project's translations). The ISO code is what is stored; names are only
+shown.
 """
 
 from __future__ import annotations
@@ -11,299 +12,29 @@ import unicodedata
 from functools import cache
 
 from django.conf import settings
-from django.utils.translation import get_language
+from django.utils import translation
+from django_countries import countries
 
-# code: (English, Russian, Uzbek)
-COUNTRIES: dict[str, tuple[str, str, str]] = {
-    "AD": ("Andorra", "Андорра", "Andorra"),
-    "AE": ("United Arab Emirates", "Объединённые Арабские Эмираты", "Birlashgan Arab Amirliklari"),
-    "AF": ("Afghanistan", "Афганистан", "Afgʻoniston"),
-    "AG": ("Antigua and Barbuda", "Антигуа и Барбуда", "Antigua va Barbuda"),
-    "AI": ("Anguilla", "Ангвилла", "Angilya"),
-    "AL": ("Albania", "Албания", "Albaniya"),
-    "AM": ("Armenia", "Армения", "Armaniston"),
-    "AO": ("Angola", "Ангола", "Angola"),
-    "AQ": ("Antarctica", "Антарктика", "Antarktida"),
-    "AR": ("Argentina", "Аргентина", "Argentina"),
-    "AS": ("American Samoa", "Американские Самоа", "Sharqiy Samoa"),
-    "AT": ("Austria", "Австрия", "Avstriya"),
-    "AU": ("Australia", "Австралия", "Avstraliya"),
-    "AW": ("Aruba", "Аруба", "Aruba"),
-    "AX": ("Åland Islands", "Аландские острова", "Aland orollari"),
-    "AZ": ("Azerbaijan", "Азербайджан", "Ozarbayjon"),
-    "BA": ("Bosnia and Herzegovina", "Босния и Герцеговина", "Bosniya va Gersegovina"),
-    "BB": ("Barbados", "Барбадос", "Barbados"),
-    "BD": ("Bangladesh", "Бангладеш", "Bangladesh"),
-    "BE": ("Belgium", "Бельгия", "Belgiya"),
-    "BF": ("Burkina Faso", "Буркина-Фасо", "Burkina-Faso"),
-    "BG": ("Bulgaria", "Болгария", "Bolgariya"),
-    "BH": ("Bahrain", "Бахрейн", "Bahrayn"),
-    "BI": ("Burundi", "Бурунди", "Burundi"),
-    "BJ": ("Benin", "Бенин", "Benin"),
-    "BL": ("Saint Barthélemy", "Сен-Бартельми", "Sen-Bartelemi"),
-    "BM": ("Bermuda", "Бермуды", "Bermuda orollari"),
-    "BN": ("Brunei Darussalam", "Бруней-Даруссалам", "Bruney"),
-    "BO": ("Bolivia, Plurinational State of", "Боливия", "Boliviya"),
-    "BQ": ("Bonaire, Sint Eustatius and Saba", "Бонайре, Синт-Эстатиус и Саба", "Boneyr, Sint-Estatius va Saba"),
-    "BR": ("Brazil", "Бразилия", "Braziliya"),
-    "BS": ("Bahamas", "Багамы", "Bagama orollari"),
-    "BT": ("Bhutan", "Бутан", "Butan"),
-    "BV": ("Bouvet Island", "Остров Буве", "Buve oroli"),
-    "BW": ("Botswana", "Ботсвана", "Botsvana"),
-    "BY": ("Belarus", "Беларусь", "Belarus"),
-    "BZ": ("Belize", "Белиз", "Beliz"),
-    "CA": ("Canada", "Канада", "Kanada"),
-    "CC": ("Cocos (Keeling) Islands", "Кокосовые острова", "Kokos (Kiling) orollari"),
-    "CD": (
-        "Congo, The Democratic Republic of the",
-        "Демократическая Республика Конго",
-        "Kongo Demokratik Respublikasi",
-    ),
-    "CF": ("Central African Republic", "Центрально-африканская республика", "Markaziy Afrika Respublikasi"),
-    "CG": ("Congo", "Конго", "Kongo"),
-    "CH": ("Switzerland", "Швейцария", "Shveysariya"),
-    "CI": ("Côte d'Ivoire", "Кот-д'Ивуар", "Kot-d’Ivuar"),
-    "CK": ("Cook Islands", "Острова Кука", "Kuk orollari"),
-    "CL": ("Chile", "Чили", "Chili"),
-    "CM": ("Cameroon", "Камерун", "Kamerun"),
-    "CN": ("China", "Китай", "Xitoy"),
-    "CO": ("Colombia", "Колумбия", "Kolumbiya"),
-    "CR": ("Costa Rica", "Коста-Рика", "Kosta Rika"),
-    "CU": ("Cuba", "Куба", "Kuba"),
-    "CV": ("Cabo Verde", "Кабо-Верде", "Kabo-Verde"),
-    "CW": ("Curaçao", "Кюрасао", "Kyurasao"),
-    "CX": ("Christmas Island", "Остров Рождества", "Rojdestvo oroli"),
-    "CY": ("Cyprus", "Кипр", "Qibris"),
-    "CZ": ("Czechia", "Чехия", "Chexiya"),
-    "DE": ("Germany", "Германия", "Olmoniya"),
-    "DJ": ("Djibouti", "Джибути", "Jibuti"),
-    "DK": ("Denmark", "Дания", "Daniya"),
-    "DM": ("Dominica", "Доминика", "Dominika"),
-    "DO": ("Dominican Republic", "Доминиканская республика", "Dominika Respublikasi"),
-    "DZ": ("Algeria", "Алжир", "Jazoir"),
-    "EC": ("Ecuador", "Эквадор", "Ekvador"),
-    "EE": ("Estonia", "Эстония", "Estoniya"),
-    "EG": ("Egypt", "Египет", "Misr"),
-    "EH": ("Western Sahara", "Западная Сахара", "Gʻarbiy sahroi kabir"),
-    "ER": ("Eritrea", "Эритрея", "Eritreya"),
-    "ES": ("Spain", "Испания", "Ispaniya"),
-    "ET": ("Ethiopia", "Эфиопия", "Efiopiya"),
-    "FI": ("Finland", "Финляндия", "Finlandiya"),
-    "FJ": ("Fiji", "Фиджи", "Fiji"),
-    "FK": ("Falkland Islands (Malvinas)", "Фолклендские (Мальвинские) острова", "Folklend orollari"),
-    "FM": ("Micronesia, Federated States of", "Федеративные Штаты Микронезии", "Mikroneziya"),
-    "FO": ("Faroe Islands", "Фарерские острова", "Farer orollari"),
-    "FR": ("France", "Франция", "Fransiya"),
-    "GA": ("Gabon", "Габон", "Gabon"),
-    "GB": ("United Kingdom", "Соединённое Королевство Великобритании и Северной Ирландии", "Birlashgan Qirollik"),
-    "GD": ("Grenada", "Гренада", "Grenada"),
-    "GE": ("Georgia", "Грузия", "Gurjiston"),
-    "GF": ("French Guiana", "Французская Гвиана", "Fransiya Gvianasi"),
-    "GG": ("Guernsey", "Гернси", "Gernsi"),
-    "GH": ("Ghana", "Гана", "Gana"),
-    "GI": ("Gibraltar", "Гибралтар", "Gibraltar"),
-    "GL": ("Greenland", "Гренландия", "Grenlandiya"),
-    "GM": ("Gambia", "Гамбия", "Gambiya"),
-    "GN": ("Guinea", "Гвинея", "Gvineya"),
-    "GP": ("Guadeloupe", "Гваделупа", "Gvadelupa"),
-    "GQ": ("Equatorial Guinea", "Экваториальная Гвинея", "Ekvatorli Gvineya"),
-    "GR": ("Greece", "Греция", "Yunoniston"),
-    "GS": (
-        "South Georgia and the South Sandwich Islands",
-        "Южная Джорджия и Южные Сандвичевы острова",
-        "Janubiy Georgiya va Janubiy Sendvich orollari",
-    ),
-    "GT": ("Guatemala", "Гватемала", "Gvatemala"),
-    "GU": ("Guam", "Гуам", "Guam"),
-    "GW": ("Guinea-Bissau", "Гвинея-Бисау", "Gvineya-Bissau"),
-    "GY": ("Guyana", "Гайана", "Gayana"),
-    "HK": ("Hong Kong", "Гонконг", "Gonkong"),
-    "HM": ("Heard Island and McDonald Islands", "Остров Херд и острова МакДональд", "Xerd va Makdonald orollari"),
-    "HN": ("Honduras", "Гондурас", "Gonduras"),
-    "HR": ("Croatia", "Хорватия", "Xorvatiya"),
-    "HT": ("Haiti", "Гаити", "Gaiti"),
-    "HU": ("Hungary", "Венгрия", "Mojariston"),
-    "ID": ("Indonesia", "Индонезия", "Indoneziya"),
-    "IE": ("Ireland", "Ирландия", "Irlandiya"),
-    "IL": ("Israel", "Израиль", "Isroil"),
-    "IM": ("Isle of Man", "Остров Мэн", "Men oroli"),
-    "IN": ("India", "Индия", "Hindiston"),
-    "IO": (
-        "British Indian Ocean Territory",
-        "Британская территория Индийского океана",
-        "Britaniyaning Hind okeanidagi hududi",
-    ),
-    "IQ": ("Iraq", "Ирак", "Iroq"),
-    "IR": ("Iran, Islamic Republic of", "Иран", "Eron"),
-    "IS": ("Iceland", "Исландия", "Islandiya"),
-    "IT": ("Italy", "Италия", "Italiya"),
-    "JE": ("Jersey", "Джерси", "Jersi"),
-    "JM": ("Jamaica", "Ямайка", "Yamayka"),
-    "JO": ("Jordan", "Иордания", "Iordaniya"),
-    "JP": ("Japan", "Япония", "Yaponiya"),
-    "KE": ("Kenya", "Кения", "Keniya"),
-    "KG": ("Kyrgyzstan", "Киргизия", "Qirgʻiziston"),
-    "KH": ("Cambodia", "Камбоджа", "Kambodja"),
-    "KI": ("Kiribati", "Кирибати", "Kiribati"),
-    "KM": ("Comoros", "Коморы", "Komoros"),
-    "KN": ("Saint Kitts and Nevis", "Сент-Китс и Невис", "Saint Kitts va Nevis"),
-    "KP": (
-        "Korea, Democratic People's Republic of",
-        "Корейская Народно-Демократическая Республика",
-        "Koreya Xalq Demokratik Respublikasi",
-    ),
-    "KR": ("Korea, Republic of", "Республика Корея", "Koreya Respublikasi"),
-    "KW": ("Kuwait", "Кувейт", "Quvayt"),
-    "KY": ("Cayman Islands", "Каймановы острова", "Kayman orollari"),
-    "KZ": ("Kazakhstan", "Казахстан", "Qozogʻiston"),
-    "LA": ("Lao People's Democratic Republic", "Лаосская Народно-Демократическая Республика", "Laos"),
-    "LB": ("Lebanon", "Ливан", "Livan"),
-    "LC": ("Saint Lucia", "Сент-Люсия", "Sent-Lyusiya"),
-    "LI": ("Liechtenstein", "Лихтенштейн", "Lixtenshteyn"),
-    "LK": ("Sri Lanka", "Шри-Ланка", "Shri-Lanka"),
-    "LR": ("Liberia", "Либерия", "Liberiya"),
-    "LS": ("Lesotho", "Лесото", "Lesoto"),
-    "LT": ("Lithuania", "Литва", "Litva"),
-    "LU": ("Luxembourg", "Люксембург", "Lyuksemburg"),
-    "LV": ("Latvia", "Латвия", "Latviya"),
-    "LY": ("Libya", "Ливия", "Liviya"),
-    "MA": ("Morocco", "Марокко", "Marokash"),
-    "MC": ("Monaco", "Монако", "Monako"),
-    "MD": ("Moldova, Republic of", "Республика Молдова", "Moldova"),
-    "ME": ("Montenegro", "Черногория", "Chernogoriya"),
-    "MF": ("Saint Martin (French part)", "Сен-Мартен (Франция)", "Sen-Marten"),
-    "MG": ("Madagascar", "Мадагаскар", "Madagaskar"),
-    "MH": ("Marshall Islands", "Маршалловы острова", "Marshall orollari"),
-    "MK": ("North Macedonia", "Северная Македония", "Shimoliy Makedoniya"),
-    "ML": ("Mali", "Мали", "Mali"),
-    "MM": ("Myanmar", "Мьянма", "Birma"),
-    "MN": ("Mongolia", "Монголия", "Moʻgʻuliston"),
-    "MO": ("Macao", "Макао", "Makao"),
-    "MP": ("Northern Mariana Islands", "Острова северной Марианы", "Shimoliy Mariana orollari"),
-    "MQ": ("Martinique", "Мартиника", "Martinika"),
-    "MR": ("Mauritania", "Мавритания", "Mavritaniya"),
-    "MS": ("Montserrat", "Монтсеррат", "Montserrat"),
-    "MT": ("Malta", "Мальта", "Malta"),
-    "MU": ("Mauritius", "Маврикий", "Mavritsiya"),
-    "MV": ("Maldives", "Мальдивы", "Maldivalar"),
-    "MW": ("Malawi", "Малави", "Malavi"),
-    "MX": ("Mexico", "Мексика", "Meksika"),
-    "MY": ("Malaysia", "Малайзия", "Malayziya"),
-    "MZ": ("Mozambique", "Мозамбик", "Mozambik"),
-    "NA": ("Namibia", "Намибия", "Namibiya"),
-    "NC": ("New Caledonia", "Новая Каледония", "Yangi kaledoniya"),
-    "NE": ("Niger", "Нигер", "Niger"),
-    "NF": ("Norfolk Island", "Остров Норфолк", "Norfolk oroli"),
-    "NG": ("Nigeria", "Нигерия", "Nigeriya"),
-    "NI": ("Nicaragua", "Никарагуа", "Nikaragua"),
-    "NL": ("Netherlands", "Нидерланды", "Niderlandlar"),
-    "NO": ("Norway", "Норвегия", "Norvegiya"),
-    "NP": ("Nepal", "Непал", "Nepal"),
-    "NR": ("Nauru", "Науру", "Nauru"),
-    "NU": ("Niue", "Ниуэ", "Niue"),
-    "NZ": ("New Zealand", "Новая Зеландия", "Yangi Zelandiya"),
-    "OM": ("Oman", "Оман", "Ummon"),
-    "PA": ("Panama", "Панама", "Panama"),
-    "PE": ("Peru", "Перу", "Peru"),
-    "PF": ("French Polynesia", "Французская Полинезия", "Fransuz Polineziyasi"),
-    "PG": ("Papua New Guinea", "Папуа — Новая Гвинея", "Papua Yangi Gvineya"),
-    "PH": ("Philippines", "Филиппины", "Filippin"),
-    "PK": ("Pakistan", "Пакистан", "Pokiston"),
-    "PL": ("Poland", "Польша", "Polsha"),
-    "PM": ("Saint Pierre and Miquelon", "Сен-Пьер и Микелон", "Sen-Pyer va Mikelon"),
-    "PN": ("Pitcairn", "Питкэрн", "Pitkern orollari"),
-    "PR": ("Puerto Rico", "Пуэрто-Рико", "Puerto-Riko"),
-    "PS": ("Palestine, State of", "Палестина", "Falastin"),
-    "PT": ("Portugal", "Португалия", "Portugaliya"),
-    "PW": ("Palau", "Палау", "Palau"),
-    "PY": ("Paraguay", "Парагвай", "Paragvay"),
-    "QA": ("Qatar", "Катар", "Qatar"),
-    "RE": ("Réunion", "Реюньон", "Reyunyon"),
-    "RO": ("Romania", "Румыния", "Ruminiya"),
-    "RS": ("Serbia", "Сербия", "Serbiya"),
-    "RU": ("Russian Federation", "Российская Федерация", "Rossiya Federatsiyasi"),
-    "RW": ("Rwanda", "Руанда", "Ruanda"),
-    "SA": ("Saudi Arabia", "Саудовская Аравия", "Saudiya Arabistoni"),
-    "SB": ("Solomon Islands", "Соломоновы Острова", "Solomon Orollari"),
-    "SC": ("Seychelles", "Сейшелы", "Seyshell orollari"),
-    "SD": ("Sudan", "Судан", "Sudan"),
-    "SE": ("Sweden", "Швеция", "Shvetsiya"),
-    "SG": ("Singapore", "Сингапур", "Singapur"),
-    "SH": (
-        "Saint Helena, Ascension and Tristan da Cunha",
-        "Остров Святой Елены, Остров Вознесения и Тристан-да-Кунья",
-        "Muqaddas Yelena, Vozneseniye va Tristan-da-Kunya orollari",
-    ),
-    "SI": ("Slovenia", "Словения", "Sloveniya"),
-    "SJ": ("Svalbard and Jan Mayen", "Шпицберген и Ян-Майен", "Shpitsbergen va Yan-Mayen"),
-    "SK": ("Slovakia", "Словакия", "Slovakiya"),
-    "SL": ("Sierra Leone", "Сьерра-Леоне", "Syerra Leone"),
-    "SM": ("San Marino", "Сан-Марино", "San-Marino"),
-    "SN": ("Senegal", "Сенегал", "Senegal"),
-    "SO": ("Somalia", "Сомали", "Somali"),
-    "SR": ("Suriname", "Суринам", "Surinam"),
-    "SS": ("South Sudan", "Южный Судан", "Janubiy Sudan"),
-    "ST": ("Sao Tome and Principe", "Сан-Томе и Принсипи", "San-Tome va Prinsipi"),
-    "SV": ("El Salvador", "Сальвадор", "Salvador"),
-    "SX": ("Sint Maarten (Dutch part)", "Синт-Мартен (голландская часть)", "Sint-Marten"),
-    "SY": ("Syrian Arab Republic", "Сирийская Арабская Республика", "Suriya Arab Respublikasi"),
-    "SZ": ("Eswatini", "Эсватини", "Esvatini"),
-    "TC": ("Turks and Caicos Islands", "Острова Туркс и Каикос", "Terks va Kaykos orollari"),
-    "TD": ("Chad", "Чад", "Chad"),
-    "TF": ("French Southern Territories", "Французские южные территории", "Fransiya Janubiy hududlari"),
-    "TG": ("Togo", "Того", "Togo"),
-    "TH": ("Thailand", "Таиланд", "Tailand"),
-    "TJ": ("Tajikistan", "Таджикистан", "Tojikiston"),
-    "TK": ("Tokelau", "Токелау", "Tokelau"),
-    "TL": ("Timor-Leste", "Восточный Тимор", "Sharqiy Timor"),
-    "TM": ("Turkmenistan", "Туркменистан", "Turkmaniston"),
-    "TN": ("Tunisia", "Тунис", "Tunis"),
-    "TO": ("Tonga", "Тонга", "Tonga"),
-    "TR": ("Türkiye", "Турция", "Turkiya"),
-    "TT": ("Trinidad and Tobago", "Тринидад и Тобаго", "Trinidad va Tobago"),
-    "TV": ("Tuvalu", "Тувалу", "Tuvalu"),
-    "TW": ("Taiwan, Province of China", "Тайвань, провинция Китая", "Tayvan"),
-    "TZ": ("Tanzania, United Republic of", "Танзания", "Tanzaniya"),
-    "UA": ("Ukraine", "Украина", "Ukraina"),
-    "UG": ("Uganda", "Уганда", "Uganda"),
-    "UM": (
-        "United States Minor Outlying Islands",
-        "Соединенные штаты Малых Удаленных островов",
-        "AQSH tashqi kichik orollari",
-    ),
-    "US": ("United States", "Соединённые Штаты Америки", "Amerika Qoʻshma Shtatlari"),
-    "UY": ("Uruguay", "Уругвай", "Urugvay"),
-    "UZ": ("Uzbekistan", "Узбекистан", "Oʻzbekiston"),
-    "VA": ("Holy See (Vatican City State)", "Государство-город Ватикан", "Vatikan"),
-    "VC": ("Saint Vincent and the Grenadines", "Сент-Винсент и Гренадины", "Sent Vinsent va Grenadinlar"),
-    "VE": ("Venezuela, Bolivarian Republic of", "Венесуэла", "Venesuela"),
-    "VG": ("Virgin Islands, British", "Виргинские острова (Британия)", "Britaniya Virgin orollari"),
-    "VI": ("Virgin Islands, U.S.", "Виргинские острова (США)", "AQSH Virgin orollari"),
-    "VN": ("Viet Nam", "Вьетнам", "Vyetnam"),
-    "VU": ("Vanuatu", "Вануату", "Vanuatu"),
-    "WF": ("Wallis and Futuna", "Уоллес и Футана", "Uollis va Futuna"),
-    "WS": ("Samoa", "Самоа", "Samoa"),
-    "YE": ("Yemen", "Йемен", "Yaman"),
-    "YT": ("Mayotte", "Майот", "Mayotta"),
-    "ZA": ("South Africa", "Южная Африка", "Janubiy Afrika Respublikasi"),
-    "ZM": ("Zambia", "Замбия", "Zambiya"),
-    "ZW": ("Zimbabwe", "Зимбабве", "Zimbabve"),
-}
-
-_LANGUAGE_INDEX = {"en": 0, "ru": 1, "uz": 2}
+LANGUAGES = ("en", "ru", "uz")
 
 
 def _language(language: str | None) -> str:
-    code = (language or get_language() or settings.LANGUAGE_CODE).split("-")[0]
-    return code if code in _LANGUAGE_INDEX else "en"
+    code = (language or translation.get_language() or settings.LANGUAGE_CODE).split("-")[0]
+    return code if code in LANGUAGES else "en"
+
+
+def codes() -> list[str]:
+    """Every ISO 3166-1 alpha-2 code, in code order."""
+    return sorted(code for code, _name in countries)
 
 
 def country_name(code: str, language: str | None = None) -> str:
     """The name of a country in a language (the active one by default); unknown codes are returned as given."""
-    names = COUNTRIES.get((code or "").upper())
-    if names is None:
-        return code or ""
-    return names[_LANGUAGE_INDEX[_language(language)]]
+    code = (code or "").upper()
+    if code not in countries:
+        return code
+    with translation.override(_language(language)):
+        return str(countries.name(code))
 
 
 def _sort_key(name: str) -> str:
@@ -314,10 +45,14 @@ def _sort_key(name: str) -> str:
 
 @cache
 def _choices(language: str) -> tuple[tuple[str, str], ...]:
-    index = _LANGUAGE_INDEX[language]
-    return tuple(sorted(((code, names[index]) for code, names in COUNTRIES.items()), key=lambda c: _sort_key(c[1])))
+    return tuple(sorted(((code, country_name(code, language)) for code in codes()), key=lambda c: _sort_key(c[1])))
 
 
 def country_choices(language: str | None = None) -> list[tuple[str, str]]:
     """(code, name) pairs sorted by name in a language (the active one by default)."""
     return list(_choices(_language(language)))
+
+
+def names_by_code() -> dict[str, tuple[str, ...]]:
+    """Every name of every country, in each language (to recognise a country typed in a spreadsheet)."""
+    return {code: tuple(country_name(code, language) for language in LANGUAGES) for code in codes()}
