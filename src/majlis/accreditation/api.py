@@ -18,14 +18,14 @@ from django.http import HttpRequest
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from ninja import Field, Query, Router, Schema, Status
-from ninja.security import django_auth
 from pydantic import WithJsonSchema
 
 from majlis.core import audit
 from majlis.core.api_support import MAX_PAGE, ApiError, Error, ObjectId, not_found
 from majlis.core.countries import country_name
+from majlis.events.api_access import event_operation, request_event
+from majlis.events.api_tokens import SESSION_OR_TOKEN
 from majlis.events.models import Event
-from majlis.events.rules import is_organiser
 
 from . import queries, services, stats
 from .models import Application, Category, Mode, SessionSeat
@@ -204,15 +204,6 @@ class BulkOut(Schema):
 # --- Helpers -------------------------------------------------------------------------------------
 
 
-def _organised_event(request: HttpRequest, slug: str) -> Event:
-    event = Event.objects.filter(slug=slug).first()
-    if event is None or (not event.is_public and not is_organiser(request.user, event)):
-        raise not_found(f"There is no event “{slug}”.")
-    if not is_organiser(request.user, event):
-        raise ApiError(403, _("Only the organisers of this event may see its participants."), "forbidden")
-    return event
-
-
 def _local(value: datetime | None, event: Event) -> datetime | None:
     return timezone.localtime(value, event.tz) if value else None
 
@@ -293,9 +284,10 @@ def _invalid_parameter(name: str, message: str) -> ApiError:
 @router.get(
     "/events/{slug}/accreditation/participants",
     response={200: ParticipantListOut, **ERRORS},
-    auth=django_auth,
+    auth=SESSION_OR_TOKEN,
     summary="List and search the participants of an event",
 )
+@event_operation("accreditation.view")
 def participant_list(
     request: HttpRequest,
     slug: str,
@@ -314,7 +306,7 @@ def participant_list(
     Access: organisers of the event (and superusers), signed in with a session; 401 without a
     session, 403 for anyone else. No passport data or gender is returned.
     """
-    event = _organised_event(request, slug)
+    event = request_event(request)
     category_id = None
     if category:
         category_id = Category.objects.filter(event=event, code=category).values_list("pk", flat=True).first()
@@ -348,15 +340,16 @@ def participant_list(
 @router.get(
     "/events/{slug}/accreditation/participants/{int:application_id}",
     response={200: ParticipantDetailOut, **ERRORS},
-    auth=django_auth,
+    auth=SESSION_OR_TOKEN,
     summary="Get one participant's application",
 )
+@event_operation("accreditation.view")
 def participant_detail(request: HttpRequest, slug: str, application_id: ObjectId) -> dict[str, Any]:
     """Everything the organisers' page shows about one application, except the passport number.
 
     Access: organisers of the event (and superusers); 401 without a session, 403 for anyone else.
     """
-    event = _organised_event(request, slug)
+    event = request_event(request)
     application = queries.participant(event, application_id)
     if application is None:
         raise not_found(_("There is no application %(id)s in this event.") % {"id": application_id})
@@ -367,24 +360,26 @@ def participant_detail(request: HttpRequest, slug: str, application_id: ObjectId
 @router.get(
     "/events/{slug}/accreditation/statistics",
     response={200: StatisticsOut, **ERRORS},
-    auth=django_auth,
+    auth=SESSION_OR_TOKEN,
     summary="Accreditation figures of an event",
 )
+@event_operation("accreditation.view")
 def statistics(request: HttpRequest, slug: str) -> dict[str, Any]:
     """Counts by status, category, nationality, participation mode and gender (totals only), seats per session.
 
     Access: organisers of the event (and superusers); 401 without a session, 403 for anyone else.
     """
-    event = _organised_event(request, slug)
+    event = request_event(request)
     return stats.statistics(event).as_dict()
 
 
 @router.post(
     "/events/{slug}/accreditation/participants/bulk",
     response={200: BulkOut, **ERRORS},
-    auth=django_auth,
+    auth=SESSION_OR_TOKEN,
     summary="Approve, waitlist, review, reject or withdraw several applications",
 )
+@event_operation("accreditation.decide")
 def bulk(request: HttpRequest, slug: str, payload: BulkIn) -> dict[str, Any]:
     """Applies one decision to each application in turn; the answer says how each went.
 
@@ -395,7 +390,7 @@ def bulk(request: HttpRequest, slug: str, payload: BulkIn) -> dict[str, Any]:
     Access: organisers of the event (and superusers), with a session cookie and the ``X-CSRFToken``
     header; 401 without a session, 403 for anyone else.
     """
-    event = _organised_event(request, slug)
+    event = request_event(request)
     ids = list(dict.fromkeys(payload.applications))
     applications = list(Application.objects.filter(event=event, pk__in=ids).select_related("category", "event"))
     missing = sorted(set(ids) - {a.pk for a in applications})
@@ -462,9 +457,10 @@ def _seat(seat: SessionSeat) -> dict[str, Any]:
 @router.post(
     "/events/{slug}/accreditation/participants/{int:application_id}/sessions",
     response={200: list[SeatOut], **ERRORS},
-    auth=django_auth,
+    auth=SESSION_OR_TOKEN,
     summary="Ask for seats in sessions for a participant",
 )
+@event_operation("accreditation.decide")
 def request_seats(
     request: HttpRequest, slug: str, application_id: ObjectId, payload: SessionsIn
 ) -> list[dict[str, Any]]:
@@ -476,7 +472,7 @@ def request_seats(
     person instead (``session-invitations``). Access: organisers of the event (and superusers), with a
     session cookie and the ``X-CSRFToken`` header; 401 without a session, 403 for anyone else.
     """
-    event = _organised_event(request, slug)
+    event = request_event(request)
     application = _application(event, application_id)
     sessions = _event_sessions(event, payload.sessions, "sessions")
     try:
@@ -489,9 +485,10 @@ def request_seats(
 @router.post(
     "/events/{slug}/accreditation/participants/{int:application_id}/session-invitations",
     response={201: SeatOut, **ERRORS},
-    auth=django_auth,
+    auth=SESSION_OR_TOKEN,
     summary="Invite a participant to a session by hand",
 )
+@event_operation("accreditation.decide")
 def invite_to_session(
     request: HttpRequest, slug: str, application_id: ObjectId, payload: SessionInvitationIn
 ) -> Status[dict[str, Any]]:
@@ -503,7 +500,7 @@ def invite_to_session(
     superusers), with a session cookie and the ``X-CSRFToken`` header; 401 without a session, 403 for
     anyone else.
     """
-    event = _organised_event(request, slug)
+    event = request_event(request)
     application = _application(event, application_id)
     (session,) = _event_sessions(event, [payload.session], "session")
     try:
@@ -517,9 +514,10 @@ def invite_to_session(
 @router.delete(
     "/events/{slug}/accreditation/participants/{int:application_id}/session-invitations/{int:session_id}",
     response={204: None, **ERRORS},
-    auth=django_auth,
+    auth=SESSION_OR_TOKEN,
     summary="Withdraw a participant's invitation to a session",
 )
+@event_operation("accreditation.decide")
 def withdraw_session_invitation(
     request: HttpRequest, slug: str, application_id: ObjectId, session_id: ObjectId
 ) -> Status[None]:
@@ -527,7 +525,7 @@ def withdraw_session_invitation(
     waitlist moves up) and the person is mailed. 404 when there is no such invitation. Access: as for
     inviting.
     """
-    event = _organised_event(request, slug)
+    event = request_event(request)
     application = _application(event, application_id)
     invitation = application.session_invitations.filter(session_id=session_id).select_related("session").first()
     if invitation is None:

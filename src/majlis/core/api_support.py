@@ -73,12 +73,20 @@ class Error(Schema):
 class ApiError(Exception):
     """Raise from an endpoint to answer with an ``Error`` body."""
 
-    def __init__(self, status: int, detail: str, code: str, errors: list[dict[str, Any]] | None = None):
+    def __init__(
+        self,
+        status: int,
+        detail: str,
+        code: str,
+        errors: list[dict[str, Any]] | None = None,
+        headers: dict[str, str] | None = None,
+    ):
         super().__init__(detail)
         self.status = status
         self.detail = detail
         self.code = code
         self.errors = errors
+        self.headers = headers or {}
 
 
 def not_found(detail: str) -> ApiError:
@@ -218,7 +226,10 @@ def _describe_validation_errors(errors: list[dict[str, Any]]) -> tuple[str, list
 
 def install_error_handlers(api: NinjaAPI) -> None:
     def api_error(request: HttpRequest, exc: ApiError) -> HttpResponse:
-        return api.create_response(request, error_body(exc.detail, exc.code, exc.errors), status=exc.status)
+        response = api.create_response(request, error_body(exc.detail, exc.code, exc.errors), status=exc.status)
+        for header, value in exc.headers.items():
+            response[header] = value  # e.g. Retry-After on a 429
+        return response
 
     def validation_error(request: HttpRequest, exc: ValidationError) -> HttpResponse:
         detail, items = _describe_validation_errors(exc.errors)

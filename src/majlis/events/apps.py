@@ -9,3 +9,7 @@ class EventsConfig(AppConfig):
 
     def ready(self) -> None:
         from . import rules  # noqa: F401  (declares the event capabilities)
+        from .api_tokens import grant_token_scopes
+
+        # API tokens hold the capabilities their scopes name (those declared later too: see there).
+        grant_token_scopes()
