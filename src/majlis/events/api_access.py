@@ -98,6 +98,7 @@ def event_operation(capability: str | tuple[str, ...] | None) -> Callable[[Opera
         _keep_signature(wrapper, operation)
         wrapper.majlis_access = "|".join(names) or PUBLIC  # type: ignore[attr-defined]
         wrapper.majlis_capabilities = names  # type: ignore[attr-defined]
+        wrapper.majlis_resolves_event = True  # type: ignore[attr-defined]
         return wrapper
 
     return decorate
