@@ -1,10 +1,12 @@
-"""The accreditation API for organisers: the participant list, one participant, statistics, decisions.
+"""The accreditation API: the participant list, one participant, statistics, decisions, session seats.
 
-Every endpoint needs a signed-in session (cookie; writes also the ``X-CSRFToken`` header) of an
-organiser of the event (``organiser_admin``, ``co_organiser``) or a superuser: anonymous callers get
-401, everyone else 403. The list uses the same filters and search as the organisers' page
-(``queries.participants``) and decisions go through ``services.bulk_transition``. Passport data and
-gender are never part of a response. Reads of the list and of one application are audited.
+Every endpoint needs a capability in the event (``event_operation``): ``accreditation.view`` to read,
+``accreditation.decide`` to decide and to seat or invite people. Callers are signed-in sessions
+(cookie; writes also the ``X-CSRFToken`` header) whose roles grant it, or API tokens of the event
+with that scope; anonymous callers get 401, everyone else 403. The list uses the same filters and
+search as the organisers' page (``queries.participants``) and decisions go through
+``services.bulk_transition``. Passport data and gender are never part of a response. Reads of the
+list and of one application are audited.
 """
 
 from __future__ import annotations
@@ -303,8 +305,7 @@ def participant_list(
 ) -> dict[str, Any]:
     """Applications of the event sorted by family name, filtered and searched as on the organisers' page.
 
-    Access: organisers of the event (and superusers), signed in with a session; 401 without a
-    session, 403 for anyone else. No passport data or gender is returned.
+    No passport data or gender is returned.
     """
     event = request_event(request)
     category_id = None
@@ -345,10 +346,7 @@ def participant_list(
 )
 @event_operation("accreditation.view")
 def participant_detail(request: HttpRequest, slug: str, application_id: ObjectId) -> dict[str, Any]:
-    """Everything the organisers' page shows about one application, except the passport number.
-
-    Access: organisers of the event (and superusers); 401 without a session, 403 for anyone else.
-    """
+    """Everything the organisers' page shows about one application, except the passport number."""
     event = request_event(request)
     application = queries.participant(event, application_id)
     if application is None:
@@ -365,10 +363,7 @@ def participant_detail(request: HttpRequest, slug: str, application_id: ObjectId
 )
 @event_operation("accreditation.view")
 def statistics(request: HttpRequest, slug: str) -> dict[str, Any]:
-    """Counts by status, category, nationality, participation mode and gender (totals only), seats per session.
-
-    Access: organisers of the event (and superusers); 401 without a session, 403 for anyone else.
-    """
+    """Counts by status, category, nationality, participation mode and gender (totals only), seats per session."""
     event = request_event(request)
     return stats.statistics(event).as_dict()
 
@@ -386,9 +381,6 @@ def bulk(request: HttpRequest, slug: str, payload: BulkIn) -> dict[str, Any]:
     An application that cannot take the action (say, approving a rejected one) is left as it is and
     reported with the reason; the others are changed. Approving takes an in-person seat or puts
     the person on the waitlist when the event or the category is full. Each person is mailed.
-
-    Access: organisers of the event (and superusers), with a session cookie and the ``X-CSRFToken``
-    header; 401 without a session, 403 for anyone else.
     """
     event = request_event(request)
     ids = list(dict.fromkeys(payload.applications))
@@ -469,8 +461,7 @@ def request_seats(
     An approved application gets the seats at once (confirmed, or waitlisted when a session is full);
     others keep a request that is allocated on approval. A session restricted to other categories, or
     by invitation when the person is not invited, is refused with 400 and nothing is changed: invite the
-    person instead (``session-invitations``). Access: organisers of the event (and superusers), with a
-    session cookie and the ``X-CSRFToken`` header; 401 without a session, 403 for anyone else.
+    person instead (``session-invitations``).
     """
     event = request_event(request)
     application = _application(event, application_id)
@@ -496,9 +487,7 @@ def invite_to_session(
 
     The seat is confirmed for an approved application when the session has room, waitlisted when it is
     full, and requested (allocated on approval) otherwise. The invitation is audited and the person
-    mailed in their language. Inviting twice answers 400. Access: organisers of the event (and
-    superusers), with a session cookie and the ``X-CSRFToken`` header; 401 without a session, 403 for
-    anyone else.
+    mailed in their language. Inviting twice answers 400.
     """
     event = request_event(request)
     application = _application(event, application_id)
@@ -522,9 +511,7 @@ def withdraw_session_invitation(
     request: HttpRequest, slug: str, application_id: ObjectId, session_id: ObjectId
 ) -> Status[None]:
     """Withdraws the invitation; a seat the person is then not eligible for is released (the session's
-    waitlist moves up) and the person is mailed. 404 when there is no such invitation. Access: as for
-    inviting.
-    """
+    waitlist moves up) and the person is mailed. 404 when there is no such invitation."""
     event = request_event(request)
     application = _application(event, application_id)
     invitation = application.session_invitations.filter(session_id=session_id).select_related("session").first()

@@ -78,6 +78,17 @@ def _keep_signature(wrapper: Operation, operation: Operation) -> None:
     wrapper.__signature__ = inspect.signature(operation, eval_str=True)  # type: ignore[attr-defined]
 
 
+def _with_capability(doc: str | None, names: tuple[str, ...]) -> str:
+    """The operation's description (shown in the API docs) ending with the capability it checks."""
+    needed = " or ".join(f"`{name}`" for name in names)
+    return (
+        f"{inspect.cleandoc(doc or '')}\n\nAccess: needs {needed} in the event: a signed-in session "
+        "(writes also send the `X-CSRFToken` header) of someone whose roles grant it, or an API token of "
+        "the event with that scope "
+        "(`Authorization: Bearer mjl_…`). 401 without either, 403 without the capability."
+    )
+
+
 def event_operation(capability: str | tuple[str, ...] | None) -> Callable[[Operation], Operation]:
     names: tuple[str, ...] = (capability,) if isinstance(capability, str) else tuple(capability or ())
     for name in names:
@@ -96,6 +107,8 @@ def event_operation(capability: str | tuple[str, ...] | None) -> Callable[[Opera
             return operation(request, *args, slug=slug, **kwargs)
 
         _keep_signature(wrapper, operation)
+        if names:
+            wrapper.__doc__ = _with_capability(operation.__doc__, names)
         wrapper.majlis_access = "|".join(names) or PUBLIC  # type: ignore[attr-defined]
         wrapper.majlis_capabilities = names  # type: ignore[attr-defined]
         wrapper.majlis_resolves_event = True  # type: ignore[attr-defined]

@@ -2,9 +2,10 @@
 
 Reads (``/events/{slug}/programme/…``) come from the newest published snapshot only, so they show
 exactly what was published and cost the same few queries whatever the size of the programme.
-Writes (``/events/{slug}/programme/draft/…`` and publishing a version) need a signed-in session
-(cookie and CSRF token) of someone who may change the event's programme, and go through the same
-functions of ``services.py`` as the organisers' pages.
+Writes (``/events/{slug}/programme/draft/…`` and publishing a version) need ``programme.edit`` (or,
+for the draft, ``programme.draft``: a side-event organiser changes their organisation's sessions only)
+from a signed-in session (cookie and CSRF token) or an API token of the event, and go through the
+same functions of ``services.py`` as the organisers' pages.
 """
 
 from __future__ import annotations
