@@ -1,9 +1,11 @@
 """Read endpoints for events, organisations, documents and news (mounted at /api/v1/).
 
 Every endpoint is public: anonymous callers see what the public site shows (published or
-archived events, public documents once published, published news). A signed-in organiser of an
-event (session cookie) also sees its draft, restricted documents and unpublished news — the same
-reads as the site, from ``queries.py`` and ``Document.objects.visible_to``.
+archived events, public documents once published, published news). Whoever holds
+``event.view_unpublished`` in an event (a role, or an API token with that scope) also sees its
+draft; its organisers (``event.manage``) its unpublished news, and restricted documents — reads from
+``queries.py`` and ``Document.objects.visible_to``. ``event_operation(None)`` resolves the event and
+``public_operation`` marks the operations outside any event (see ``api_access``).
 """
 
 from typing import Any, Literal
