@@ -1,10 +1,12 @@
-"""The accreditation API for organisers: the participant list, one participant, statistics, decisions.
+"""The accreditation API: the participant list, one participant, statistics, decisions, session seats.
 
-Every endpoint needs a signed-in session (cookie; writes also the ``X-CSRFToken`` header) of an
-organiser of the event (``organiser_admin``, ``co_organiser``) or a superuser: anonymous callers get
-401, everyone else 403. The list uses the same filters and search as the organisers' page
-(``queries.participants``) and decisions go through ``services.bulk_transition``. Passport data and
-gender are never part of a response. Reads of the list and of one application are audited.
+Every endpoint needs a capability in the event (``event_operation``): ``accreditation.view`` to read,
+``accreditation.decide`` to decide and to seat or invite people. Callers are signed-in sessions
+(cookie; writes also the ``X-CSRFToken`` header) whose roles grant it, or API tokens of the event
+with that scope; anonymous callers get 401, everyone else 403. The list uses the same filters and
+search as the organisers' page (``queries.participants``) and decisions go through
+``services.bulk_transition``. Passport data and gender are never part of a response. Reads of the
+list and of one application are audited.
 """
 
 from __future__ import annotations
@@ -18,14 +20,14 @@ from django.http import HttpRequest
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from ninja import Field, Query, Router, Schema, Status
-from ninja.security import django_auth
 from pydantic import WithJsonSchema
 
 from majlis.core import audit
 from majlis.core.api_support import MAX_PAGE, ApiError, Error, ObjectId, not_found
 from majlis.core.countries import country_name
+from majlis.events.api_access import event_operation, request_event
+from majlis.events.api_tokens import SESSION_OR_TOKEN
 from majlis.events.models import Event
-from majlis.events.rules import is_organiser
 
 from . import queries, services, stats
 from .models import Application, Category, Mode, SessionSeat
@@ -204,15 +206,6 @@ class BulkOut(Schema):
 # --- Helpers -------------------------------------------------------------------------------------
 
 
-def _organised_event(request: HttpRequest, slug: str) -> Event:
-    event = Event.objects.filter(slug=slug).first()
-    if event is None or (not event.is_public and not is_organiser(request.user, event)):
-        raise not_found(f"There is no event “{slug}”.")
-    if not is_organiser(request.user, event):
-        raise ApiError(403, _("Only the organisers of this event may see its participants."), "forbidden")
-    return event
-
-
 def _local(value: datetime | None, event: Event) -> datetime | None:
     return timezone.localtime(value, event.tz) if value else None
 
@@ -293,9 +286,10 @@ def _invalid_parameter(name: str, message: str) -> ApiError:
 @router.get(
     "/events/{slug}/accreditation/participants",
     response={200: ParticipantListOut, **ERRORS},
-    auth=django_auth,
+    auth=SESSION_OR_TOKEN,
     summary="List and search the participants of an event",
 )
+@event_operation("accreditation.view")
 def participant_list(
     request: HttpRequest,
     slug: str,
@@ -311,10 +305,9 @@ def participant_list(
 ) -> dict[str, Any]:
     """Applications of the event sorted by family name, filtered and searched as on the organisers' page.
 
-    Access: organisers of the event (and superusers), signed in with a session; 401 without a
-    session, 403 for anyone else. No passport data or gender is returned.
+    No passport data or gender is returned.
     """
-    event = _organised_event(request, slug)
+    event = request_event(request)
     category_id = None
     if category:
         category_id = Category.objects.filter(event=event, code=category).values_list("pk", flat=True).first()
@@ -348,15 +341,13 @@ def participant_list(
 @router.get(
     "/events/{slug}/accreditation/participants/{int:application_id}",
     response={200: ParticipantDetailOut, **ERRORS},
-    auth=django_auth,
+    auth=SESSION_OR_TOKEN,
     summary="Get one participant's application",
 )
+@event_operation("accreditation.view")
 def participant_detail(request: HttpRequest, slug: str, application_id: ObjectId) -> dict[str, Any]:
-    """Everything the organisers' page shows about one application, except the passport number.
-
-    Access: organisers of the event (and superusers); 401 without a session, 403 for anyone else.
-    """
-    event = _organised_event(request, slug)
+    """Everything the organisers' page shows about one application, except the passport number."""
+    event = request_event(request)
     application = queries.participant(event, application_id)
     if application is None:
         raise not_found(_("There is no application %(id)s in this event.") % {"id": application_id})
@@ -367,35 +358,31 @@ def participant_detail(request: HttpRequest, slug: str, application_id: ObjectId
 @router.get(
     "/events/{slug}/accreditation/statistics",
     response={200: StatisticsOut, **ERRORS},
-    auth=django_auth,
+    auth=SESSION_OR_TOKEN,
     summary="Accreditation figures of an event",
 )
+@event_operation("accreditation.view")
 def statistics(request: HttpRequest, slug: str) -> dict[str, Any]:
-    """Counts by status, category, nationality, participation mode and gender (totals only), seats per session.
-
-    Access: organisers of the event (and superusers); 401 without a session, 403 for anyone else.
-    """
-    event = _organised_event(request, slug)
+    """Counts by status, category, nationality, participation mode and gender (totals only), seats per session."""
+    event = request_event(request)
     return stats.statistics(event).as_dict()
 
 
 @router.post(
     "/events/{slug}/accreditation/participants/bulk",
     response={200: BulkOut, **ERRORS},
-    auth=django_auth,
+    auth=SESSION_OR_TOKEN,
     summary="Approve, waitlist, review, reject or withdraw several applications",
 )
+@event_operation("accreditation.decide")
 def bulk(request: HttpRequest, slug: str, payload: BulkIn) -> dict[str, Any]:
     """Applies one decision to each application in turn; the answer says how each went.
 
     An application that cannot take the action (say, approving a rejected one) is left as it is and
     reported with the reason; the others are changed. Approving takes an in-person seat or puts
     the person on the waitlist when the event or the category is full. Each person is mailed.
-
-    Access: organisers of the event (and superusers), with a session cookie and the ``X-CSRFToken``
-    header; 401 without a session, 403 for anyone else.
     """
-    event = _organised_event(request, slug)
+    event = request_event(request)
     ids = list(dict.fromkeys(payload.applications))
     applications = list(Application.objects.filter(event=event, pk__in=ids).select_related("category", "event"))
     missing = sorted(set(ids) - {a.pk for a in applications})
@@ -462,9 +449,10 @@ def _seat(seat: SessionSeat) -> dict[str, Any]:
 @router.post(
     "/events/{slug}/accreditation/participants/{int:application_id}/sessions",
     response={200: list[SeatOut], **ERRORS},
-    auth=django_auth,
+    auth=SESSION_OR_TOKEN,
     summary="Ask for seats in sessions for a participant",
 )
+@event_operation("accreditation.decide")
 def request_seats(
     request: HttpRequest, slug: str, application_id: ObjectId, payload: SessionsIn
 ) -> list[dict[str, Any]]:
@@ -473,10 +461,9 @@ def request_seats(
     An approved application gets the seats at once (confirmed, or waitlisted when a session is full);
     others keep a request that is allocated on approval. A session restricted to other categories, or
     by invitation when the person is not invited, is refused with 400 and nothing is changed: invite the
-    person instead (``session-invitations``). Access: organisers of the event (and superusers), with a
-    session cookie and the ``X-CSRFToken`` header; 401 without a session, 403 for anyone else.
+    person instead (``session-invitations``).
     """
-    event = _organised_event(request, slug)
+    event = request_event(request)
     application = _application(event, application_id)
     sessions = _event_sessions(event, payload.sessions, "sessions")
     try:
@@ -489,9 +476,10 @@ def request_seats(
 @router.post(
     "/events/{slug}/accreditation/participants/{int:application_id}/session-invitations",
     response={201: SeatOut, **ERRORS},
-    auth=django_auth,
+    auth=SESSION_OR_TOKEN,
     summary="Invite a participant to a session by hand",
 )
+@event_operation("accreditation.decide")
 def invite_to_session(
     request: HttpRequest, slug: str, application_id: ObjectId, payload: SessionInvitationIn
 ) -> Status[dict[str, Any]]:
@@ -499,11 +487,9 @@ def invite_to_session(
 
     The seat is confirmed for an approved application when the session has room, waitlisted when it is
     full, and requested (allocated on approval) otherwise. The invitation is audited and the person
-    mailed in their language. Inviting twice answers 400. Access: organisers of the event (and
-    superusers), with a session cookie and the ``X-CSRFToken`` header; 401 without a session, 403 for
-    anyone else.
+    mailed in their language. Inviting twice answers 400.
     """
-    event = _organised_event(request, slug)
+    event = request_event(request)
     application = _application(event, application_id)
     (session,) = _event_sessions(event, [payload.session], "session")
     try:
@@ -517,17 +503,16 @@ def invite_to_session(
 @router.delete(
     "/events/{slug}/accreditation/participants/{int:application_id}/session-invitations/{int:session_id}",
     response={204: None, **ERRORS},
-    auth=django_auth,
+    auth=SESSION_OR_TOKEN,
     summary="Withdraw a participant's invitation to a session",
 )
+@event_operation("accreditation.decide")
 def withdraw_session_invitation(
     request: HttpRequest, slug: str, application_id: ObjectId, session_id: ObjectId
 ) -> Status[None]:
     """Withdraws the invitation; a seat the person is then not eligible for is released (the session's
-    waitlist moves up) and the person is mailed. 404 when there is no such invitation. Access: as for
-    inviting.
-    """
-    event = _organised_event(request, slug)
+    waitlist moves up) and the person is mailed. 404 when there is no such invitation."""
+    event = request_event(request)
     application = _application(event, application_id)
     invitation = application.session_invitations.filter(session_id=session_id).select_related("session").first()
     if invitation is None:

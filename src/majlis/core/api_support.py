@@ -73,12 +73,20 @@ class Error(Schema):
 class ApiError(Exception):
     """Raise from an endpoint to answer with an ``Error`` body."""
 
-    def __init__(self, status: int, detail: str, code: str, errors: list[dict[str, Any]] | None = None):
+    def __init__(
+        self,
+        status: int,
+        detail: str,
+        code: str,
+        errors: list[dict[str, Any]] | None = None,
+        headers: dict[str, str] | None = None,
+    ):
         super().__init__(detail)
         self.status = status
         self.detail = detail
         self.code = code
         self.errors = errors
+        self.headers = headers or {}
 
 
 def not_found(detail: str) -> ApiError:
@@ -218,7 +226,10 @@ def _describe_validation_errors(errors: list[dict[str, Any]]) -> tuple[str, list
 
 def install_error_handlers(api: NinjaAPI) -> None:
     def api_error(request: HttpRequest, exc: ApiError) -> HttpResponse:
-        return api.create_response(request, error_body(exc.detail, exc.code, exc.errors), status=exc.status)
+        response = api.create_response(request, error_body(exc.detail, exc.code, exc.errors), status=exc.status)
+        for header, value in exc.headers.items():
+            response[header] = value  # e.g. Retry-After on a 429
+        return response
 
     def validation_error(request: HttpRequest, exc: ValidationError) -> HttpResponse:
         detail, items = _describe_validation_errors(exc.errors)
@@ -406,20 +417,28 @@ Data of the conferences on this Majlis platform: events, the organisations behin
 documents and news, and the published programme; organisers also edit the draft programme here.
 
 **Access.** Reads are public: anyone may call them without signing in and sees published data
-only. A signed-in organiser of an event (browser session) also sees its drafts, restricted
-documents and unpublished news. Writes (`/events/{slug}/programme/draft/…` and publishing a
-version) need a signed-in organiser (session cookie and the `X-CSRFToken` header); a side-event
-organiser may change only the sessions of their own organisation. The participant endpoints
-(`/events/{slug}/accreditation/…`) are for the event's organisers only and never return passport data.
+only. Whoever may see an event before it is published (`event.view_unpublished`) also sees its
+draft, and its organisers its restricted documents and unpublished news. Every other operation
+names the capability it needs in the event (`programme.edit`, `accreditation.view`,
+`accreditation.decide`…), held through one's roles in the event: writes to the draft programme and
+publishing it, and the participant endpoints (`/events/{slug}/accreditation/…`, which never return
+passport data). A side-event organiser may change only the sessions of their own organisation.
+
+**Authentication.** A browser uses its session cookie (writes also send the `X-CSRFToken` header).
+A device or an integration sends an API token of one event, made by the event's organisers on the
+page `/<lang>/<event>/manage/api-tokens/`: `Authorization: Bearer mjl_…`. A token holds exactly
+its scopes, in its own event only; it needs no CSRF header. An unknown, revoked or expired token is
+a 401 (also on public reads); too many invalid tokens from one address are a 429 with `Retry-After`.
 
 **Language.** `?lang=en|ru|uz` wins, then the `Accept-Language` header, then English. Translated
 fields fall back to English. The response names its language in `Content-Language`.
 
 **Errors.** Always JSON: `{"detail": "...", "code": "..."}`, with `errors` listing the invalid
 parameters or fields on a 400. Codes: `invalid_parameters`, `invalid_data`, `unsupported_language`,
-`unauthenticated` (401), `forbidden` (403), `not_found`, `method_not_allowed` (405, with `Allow`),
-`server_error`. A NUL character (U+0000) anywhere in a request (path, query, headers, body) is a 400;
-bidirectional and other invisible format controls (U+202E…) are removed from text before it is used.
+`unauthenticated` (401), `forbidden` (403), `not_found`, `throttled` (429), `method_not_allowed`
+(405, with `Allow`), `server_error`. A NUL character (U+0000) anywhere in a request (path, query,
+headers, body) is a 400; bidirectional and other invisible format controls (U+202E…) are removed
+from text before it is used.
 
 **Pagination.** Lists take `?page=` (from 1 to 1000000) and `?page_size=` and answer
 `{"items": [...], "count": n}`. Ids are positive 32-bit integers; days are `YYYY-MM-DD`.

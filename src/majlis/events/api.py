@@ -1,25 +1,33 @@
 """Read endpoints for events, organisations, documents and news (mounted at /api/v1/).
 
 Every endpoint is public: anonymous callers see what the public site shows (published or
-archived events, public documents once published, published news). A signed-in organiser of an
-event (session cookie) also sees its draft, restricted documents and unpublished news — the same
-reads as the site, from ``queries.py`` and ``Document.objects.visible_to``.
+archived events, public documents once published, published news). Whoever holds
+``event.view_unpublished`` in an event (a role, or an API token with that scope) also sees its
+draft; its organisers (``event.manage``) its unpublished news, and restricted documents — reads from
+``queries.py`` and ``Document.objects.visible_to``. ``event_operation(None)`` resolves the event and
+``public_operation`` marks the operations outside any event (see ``api_access``).
 """
 
 from typing import Any, Literal
 
-from django.db.models import Exists, F, OuterRef, Q, QuerySet, Value
+from django.db.models import Exists, F, OuterRef, QuerySet, Value
 from django.db.models.functions import Coalesce, NullIf
-from django.http import Http404, HttpRequest
+from django.http import HttpRequest
 from django.utils import translation
 from ninja import Query, Router
 from ninja.pagination import paginate
 
 from majlis.core.api_support import Error, ObjectId, Pagination, not_found
-from majlis.events.rules import is_organiser, organised_event_ids
 
+from .api_access import event_operation, public_operation, request_event
 from .models import Document, DocumentFile, Event, EventOrganisation, NewsItem, Organisation
-from .queries import get_visible_event, organisation_roles, published_news, visible_documents
+from .queries import (
+    organisation_roles,
+    visible_documents,
+    visible_events,
+    visible_news,
+    visible_organisations,
+)
 from .schemas import (
     DocumentKind,
     DocumentOut,
@@ -44,39 +52,6 @@ ACCESS_PUBLIC = "Access: public — no sign-in needed."
 LanguageCode = Literal["en", "ru", "uz"]
 
 
-# --- Reads the site does not need (yet); candidates for queries.py ------------------------------
-
-
-def visible_events(user: Any) -> QuerySet[Event]:
-    """Published and archived events for everyone; drafts too for the events the user organises."""
-    organised = organised_event_ids(user)
-    if organised is None:  # superuser
-        return Event.objects.all()
-    if not organised:
-        return Event.objects.public()
-    return Event.objects.filter(~Q(status=Event.Status.DRAFT) | Q(pk__in=organised))
-
-
-def visible_organisations(user: Any) -> QuerySet[Organisation]:
-    """Organisations taking part in at least one event the user may see."""
-    roles = EventOrganisation.objects.filter(organisation=OuterRef("pk"), event__in=visible_events(user))
-    return Organisation.objects.filter(Exists(roles))
-
-
-def visible_news(event: Event, user: Any) -> QuerySet[NewsItem]:
-    """Published news, newest first; an organiser also sees unpublished and scheduled items (first)."""
-    if is_organiser(user, event):
-        return event.news.order_by(F("published_at").desc(nulls_first=True), "-id")
-    return published_news(event)
-
-
-def _event(request: HttpRequest, slug: str) -> Event:
-    try:
-        return get_visible_event(request.user, slug)
-    except Http404:
-        raise not_found(f"There is no event “{slug}”.") from None
-
-
 # --- Events ------------------------------------------------------------------------------------
 
 
@@ -86,6 +61,7 @@ def _event(request: HttpRequest, slug: str) -> Event:
     tags=["events"],
     summary="List events",
 )
+@public_operation
 @paginate(Pagination)
 def list_events(request: HttpRequest) -> QuerySet[Event]:
     """Events on this platform, the latest first.
@@ -102,12 +78,13 @@ def list_events(request: HttpRequest) -> QuerySet[Event]:
     tags=["events"],
     summary="Get an event",
 )
+@event_operation(None)
 def event_detail(request: HttpRequest, slug: str) -> Event:
     """One event with its series, venue and rooms, organisations and their roles, and pillars.
 
     Access: public — no sign-in needed. A draft event answers 404 except to its organisers.
     """
-    return _event(request, slug)
+    return request_event(request)
 
 
 @router.get(
@@ -116,12 +93,13 @@ def event_detail(request: HttpRequest, slug: str) -> Event:
     tags=["events", "organisations"],
     summary="List an event's organisations",
 )
+@event_operation(None)
 def event_organisations(request: HttpRequest, slug: str) -> list[EventOrganisation]:
     """The organisations behind an event (hosts, co-organisers, partners…) in the event's order.
 
     Access: public — no sign-in needed. A draft event answers 404 except to its organisers.
     """
-    return list(organisation_roles(_event(request, slug)))
+    return list(organisation_roles(request_event(request)))
 
 
 @router.get(
@@ -130,6 +108,7 @@ def event_organisations(request: HttpRequest, slug: str) -> list[EventOrganisati
     tags=["events", "documents"],
     summary="List an event's documents",
 )
+@event_operation(None)
 def event_documents(
     request: HttpRequest,
     slug: str,
@@ -144,7 +123,7 @@ def event_documents(
     the event also sees restricted and not yet published ones. A draft event answers 404 except
     to its organisers. Download URLs use the language prefix of the response.
     """
-    event = _event(request, slug)
+    event = request_event(request)
     documents = visible_documents(event, request.user).select_related("event")
     if kind:
         documents = documents.filter(kind=kind)
@@ -159,6 +138,7 @@ def event_documents(
     tags=["events", "news"],
     summary="List an event's news",
 )
+@event_operation(None)
 @paginate(Pagination)
 def event_news(request: HttpRequest, slug: str) -> QuerySet[NewsItem]:
     """News and press releases of an event, newest first (without their bodies).
@@ -167,7 +147,7 @@ def event_news(request: HttpRequest, slug: str) -> QuerySet[NewsItem]:
     sees unpublished and scheduled ones, listed first. A draft event answers 404 except to its
     organisers.
     """
-    return visible_news(_event(request, slug), request.user)
+    return visible_news(request_event(request), request.user)
 
 
 @router.get(
@@ -176,13 +156,14 @@ def event_news(request: HttpRequest, slug: str) -> QuerySet[NewsItem]:
     tags=["events", "news"],
     summary="Get a news item",
 )
+@event_operation(None)
 def event_news_detail(request: HttpRequest, slug: str, news_slug: str) -> NewsItem:
     """One news item or press release: its body as Markdown and as sanitised HTML.
 
     Access: public — no sign-in needed. An unpublished or scheduled item answers 404 except to
     the event's organisers, as does any item of a draft event.
     """
-    event = _event(request, slug)
+    event = request_event(request)
     item = visible_news(event, request.user).filter(slug=news_slug).first()
     if item is None:
         raise not_found(f"There is no news item “{news_slug}” in the event “{slug}”.")
@@ -198,6 +179,7 @@ def event_news_detail(request: HttpRequest, slug: str, news_slug: str) -> NewsIt
     tags=["organisations"],
     summary="List organisations",
 )
+@public_operation
 @paginate(Pagination)
 def list_organisations(
     request: HttpRequest,
@@ -229,6 +211,7 @@ def list_organisations(
     tags=["organisations"],
     summary="Get an organisation",
 )
+@public_operation
 def organisation_detail(request: HttpRequest, organisation_id: ObjectId) -> Organisation:
     """One organisation with the events it takes part in and its role in each.
 

@@ -11,7 +11,10 @@ class EventsConfig(AppConfig):
         from majlis.core import account
 
         from . import queries, rules  # noqa: F401  (rules declares the event capabilities)
+        from .api_tokens import grant_token_scopes
 
         account.register_section(
             "events.roles", order=30, template="events/account/_roles.html", context=queries.account_roles_section
         )
+        # API tokens hold the capabilities their scopes name (those declared later too: see there).
+        grant_token_scopes()

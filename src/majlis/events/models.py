@@ -476,3 +476,6 @@ class EventRole(models.Model):
 
     def __str__(self) -> str:
         return f"{self.user} — {self.get_role_display()} ({self.event})"
+
+
+from .models_tokens import EventApiToken  # noqa: E402,F401 - registered with this app

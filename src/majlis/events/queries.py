@@ -4,13 +4,14 @@ from __future__ import annotations
 
 from typing import Any
 
-from django.db.models import Prefetch, QuerySet
+from django.db.models import Exists, F, OuterRef, Prefetch, Q, QuerySet
 from django.http import Http404
 from django.utils import timezone
 
-from majlis.events.rules import is_organiser
+from majlis.core import capabilities
+from majlis.events.rules import events_with, is_organiser
 
-from .models import Document, DocumentFile, Event, EventOrganisation, NewsItem
+from .models import Document, DocumentFile, Event, EventOrganisation, NewsItem, Organisation
 
 
 def get_visible_event(user: Any, slug: str) -> Event:
@@ -38,6 +39,37 @@ def visible_documents(event: Event, user: Any) -> QuerySet[Document]:
         .prefetch_related(Prefetch("files", queryset=DocumentFile.objects.order_by("language")))
         .order_by("position", "id")
     )
+
+
+def visible_events(user: Any) -> QuerySet[Event]:
+    """Published and archived events for everyone; drafts too where the user holds ``event.view_unpublished``.
+
+    ``user`` may be an API token's principal: it sees its own event's draft if its scopes say so.
+    """
+    token_event = getattr(getattr(user, "token", None), "event", None)
+    if isinstance(token_event, Event):
+        drafts = {token_event.pk} if capabilities.has(user, "event.view_unpublished", token_event) else set()
+    else:
+        found = events_with(user, "event.view_unpublished")
+        if found is None:  # superuser
+            return Event.objects.all()
+        drafts = found
+    if not drafts:
+        return Event.objects.public()
+    return Event.objects.filter(~Q(status=Event.Status.DRAFT) | Q(pk__in=drafts))
+
+
+def visible_organisations(user: Any) -> QuerySet[Organisation]:
+    """Organisations taking part in at least one event the user may see."""
+    roles = EventOrganisation.objects.filter(organisation=OuterRef("pk"), event__in=visible_events(user))
+    return Organisation.objects.filter(Exists(roles))
+
+
+def visible_news(event: Event, user: Any) -> QuerySet[NewsItem]:
+    """Published news, newest first; whoever manages the event also sees unpublished and scheduled items (first)."""
+    if capabilities.has(user, "event.manage", event):
+        return event.news.order_by(F("published_at").desc(nulls_first=True), "-id")
+    return published_news(event)
 
 
 def account_roles_section(user: Any) -> dict[str, Any]:

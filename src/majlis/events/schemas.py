@@ -17,7 +17,7 @@ from pydantic import WithJsonSchema
 from majlis.core.text import render_markdown
 
 from .models import Document, DocumentFile, Event, EventOrganisation, NewsItem, Organisation
-from .queries import organisation_roles
+from .queries import organisation_roles, visible_events
 
 
 def enum_schema(choices: type[Enum], title: str) -> WithJsonSchema:
@@ -198,8 +198,6 @@ class OrganisationDetailOut(OrganisationOut):
     @staticmethod
     def resolve_events(obj: Organisation, context: dict[str, Any]) -> list[EventOrganisation]:
         """Only the events the caller may see."""
-        from .api import visible_events  # the API's read, not (yet) in queries.py
-
         user = context["request"].user
         return list(
             obj.event_roles.filter(event__in=visible_events(user))

@@ -15,5 +15,6 @@ urlpatterns = [
     path("", include("majlis.programme.urls")),
     path("delegations/", include("majlis.accreditation.urls_delegations")),
     path("manage/participants/", include("majlis.accreditation.urls_manage")),
+    path("manage/api-tokens/", include("majlis.events.urls_tokens")),
     path("manage/", include("majlis.accreditation.urls_setup")),
 ]

@@ -2,9 +2,10 @@
 
 Reads (``/events/{slug}/programme/…``) come from the newest published snapshot only, so they show
 exactly what was published and cost the same few queries whatever the size of the programme.
-Writes (``/events/{slug}/programme/draft/…`` and publishing a version) need a signed-in session
-(cookie and CSRF token) of someone who may change the event's programme, and go through the same
-functions of ``services.py`` as the organisers' pages.
+Writes (``/events/{slug}/programme/draft/…`` and publishing a version) need ``programme.edit`` (or,
+for the draft, ``programme.draft``: a side-event organiser changes their organisation's sessions only)
+from a signed-in session (cookie and CSRF token) or an API token of the event, and go through the
+same functions of ``services.py`` as the organisers' pages.
 """
 
 from __future__ import annotations
@@ -16,16 +17,17 @@ from typing import Annotated, Any
 from uuid import UUID
 
 from django.core.exceptions import NON_FIELD_ERRORS, ValidationError
-from django.http import Http404, HttpRequest
+from django.http import HttpRequest
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from ninja import Field, Query, Router, Schema, Status
-from ninja.security import django_auth
 from pydantic import WithJsonSchema
 
+from majlis.core import capabilities
 from majlis.core.api_support import MAX_ID, ApiError, Error, IsoDate, ObjectId, not_found
+from majlis.events.api_access import event_operation, request_event
+from majlis.events.api_tokens import SESSION_OR_TOKEN
 from majlis.events.models import Event, Organisation
-from majlis.events.queries import get_visible_event
 
 from . import services
 from .changes import in_language, version_history
@@ -275,15 +277,13 @@ class DraftSessionOut(Schema):
 # --- Reading the published snapshot ------------------------------------------------------------
 
 
-def _event(request: HttpRequest, slug: str) -> Event:
-    try:
-        return get_visible_event(request.user, slug)
-    except Http404:
-        raise not_found(f"There is no event “{slug}”.") from None
+# Who may write to the draft: organisers (programme.edit) and side-event organisers (programme.draft,
+# for their own organisation's sessions only: see services.ProgrammeEditor).
+DRAFTING = ("programme.edit", "programme.draft")
 
 
-def _snapshot(request: HttpRequest, slug: str) -> tuple[int | None, dict[str, Any]]:
-    published = published_programme(_event(request, slug))
+def _snapshot(request: HttpRequest) -> tuple[int | None, dict[str, Any]]:
+    published = published_programme(request_event(request))
     if published is None:
         return None, {}
     return published
@@ -384,6 +384,7 @@ class _Reader:
     response={200: ProgrammeSessionListOut, **READ_ERRORS},
     summary="List the sessions of the published programme",
 )
+@event_operation(None)
 def programme_sessions(
     request: HttpRequest,
     slug: str,
@@ -400,7 +401,7 @@ def programme_sessions(
     Access: public — no sign-in needed. Before the first publication the list is empty and
     ``version`` is null. A draft event answers 404 except to its organisers.
     """
-    version, snapshot = _snapshot(request, slug)
+    version, snapshot = _snapshot(request)
     reader = _Reader(snapshot)
     items = []
     for row in snapshot.get("sessions", []):
@@ -427,13 +428,14 @@ def programme_sessions(
     response={200: ProgrammeSessionOut, **READ_ERRORS},
     summary="Get a session of the published programme",
 )
+@event_operation(None)
 def programme_session(request: HttpRequest, slug: str, guid: UUID) -> dict[str, Any]:
     """One published session with its speakers in speaking order.
 
     Access: public — no sign-in needed. 404 before the first publication, for a session not in
     the published version, and for a draft event except to its organisers.
     """
-    version, snapshot = _snapshot(request, slug)
+    version, snapshot = _snapshot(request)
     if version is None:
         raise _not_published()
     row = next((row for row in snapshot["sessions"] if row["guid"] == str(guid)), None)
@@ -447,12 +449,13 @@ def programme_session(request: HttpRequest, slug: str, guid: UUID) -> dict[str, 
     response={200: ProgrammeSpeakerListOut, **READ_ERRORS},
     summary="List the speakers of the published programme",
 )
+@event_operation(None)
 def programme_speakers(request: HttpRequest, slug: str) -> dict[str, Any]:
     """Everyone who takes part in a published session, by sort name.
 
     Access: public — no sign-in needed. Empty before the first publication.
     """
-    version, snapshot = _snapshot(request, slug)
+    version, snapshot = _snapshot(request)
     reader = _Reader(snapshot)
     items = [reader.person(person) for person in snapshot.get("people", [])]
     return {"version": version, "count": len(items), "items": items}
@@ -463,12 +466,13 @@ def programme_speakers(request: HttpRequest, slug: str) -> dict[str, Any]:
     response={200: ProgrammeSpeakerDetailOut, **READ_ERRORS},
     summary="Get a speaker of the published programme",
 )
+@event_operation(None)
 def programme_speaker(request: HttpRequest, slug: str, person: str) -> dict[str, Any]:
     """One speaker with the published sessions they take part in.
 
     Access: public — no sign-in needed. 404 for someone not in the published programme.
     """
-    version, snapshot = _snapshot(request, slug)
+    version, snapshot = _snapshot(request)
     reader = _Reader(snapshot)
     if version is None:
         raise _not_published()
@@ -512,12 +516,13 @@ def _version_out(item: dict[str, Any]) -> dict[str, Any]:
     response={200: list[VersionOut], **READ_ERRORS},
     summary="List the published versions of the programme",
 )
+@event_operation(None)
 def programme_versions(request: HttpRequest, slug: str) -> list[dict[str, Any]]:
     """Every published version, newest first, with its note and what changed from the version before.
 
     Access: public — no sign-in needed. Empty before the first publication.
     """
-    return [_version_out(item) for item in version_history(_event(request, slug))]
+    return [_version_out(item) for item in version_history(request_event(request))]
 
 
 # --- Writing the draft -------------------------------------------------------------------------
@@ -536,14 +541,17 @@ def _invalid(exc: ValidationError, prefix: str = "body") -> ApiError:
     return ApiError(400, _("Invalid data. %(problems)s") % {"problems": "; ".join(parts)}, "invalid_data", items)
 
 
-def _editable_event(request: HttpRequest, slug: str) -> tuple[Event, services.ProgrammeEditor]:
-    event = Event.objects.filter(slug=slug).first()
-    if event is None:
-        raise not_found(f"There is no event “{slug}”.")
+def _editable_event(request: HttpRequest) -> tuple[Event, services.ProgrammeEditor]:
+    """The event ``event_operation`` resolved, and what the caller may change in its programme.
+
+    Whoever holds ``programme.edit`` (an organiser, or an API token with that scope) changes
+    everything; a side-event organiser only their organisation's sessions.
+    """
+    event = request_event(request)
+    if capabilities.has(request.user, "programme.edit", event):
+        return event, services.ProgrammeEditor(user=request.user, full=True)
     editor = services.programme_editor(request.user, event)
     if editor is None:
-        if not event.is_public:
-            raise not_found(f"There is no event “{slug}”.")
         raise ApiError(403, _("Only the organisers of this event may change its programme."), "forbidden")
     return event, editor
 
@@ -679,16 +687,17 @@ def _session_data(event: Event, payload: dict[str, Any]) -> dict[str, Any]:
 @router.get(
     "/events/{slug}/programme/draft/sessions",
     response={200: list[DraftSessionOut], **WRITE_ERRORS},
-    auth=django_auth,
+    auth=SESSION_OR_TOKEN,
     summary="List the sessions of the draft programme",
 )
+@event_operation(DRAFTING)
 def draft_sessions(request: HttpRequest, slug: str) -> list[dict[str, Any]]:
     """Every session of the draft (unpublished changes included), with stream links and override details.
 
     Access: signed-in people who may change the event's programme; ``editable`` says which
     sessions the caller may change.
     """
-    event, editor = _editable_event(request, slug)
+    event, editor = _editable_event(request)
     sessions = Session.objects.filter(event=event).select_related("event").order_by("starts_at", "id")
     return [_draft_session_out(session, editor) for session in sessions]
 
@@ -696,27 +705,29 @@ def draft_sessions(request: HttpRequest, slug: str) -> list[dict[str, Any]]:
 @router.get(
     "/events/{slug}/programme/draft/sessions/{guid}",
     response={200: DraftSessionOut, **WRITE_ERRORS},
-    auth=django_auth,
+    auth=SESSION_OR_TOKEN,
     summary="Get a session of the draft programme",
 )
+@event_operation(DRAFTING)
 def draft_session(request: HttpRequest, slug: str, guid: UUID) -> dict[str, Any]:
     """One draft session with its speakers in speaking order. Access: as for the draft list."""
-    event, editor = _editable_event(request, slug)
+    event, editor = _editable_event(request)
     return _draft_session_out(_draft_session(event, guid, editor, edit=False), editor)
 
 
 @router.post(
     "/events/{slug}/programme/draft/sessions",
     response={201: DraftSessionOut, **WRITE_ERRORS},
-    auth=django_auth,
+    auth=SESSION_OR_TOKEN,
     summary="Add a session to the draft programme",
 )
+@event_operation(DRAFTING)
 def draft_session_create(request: HttpRequest, slug: str, payload: SessionIn) -> Status[dict[str, Any]]:
     """Adds a session; it is public only after the next publication.
 
     Access: signed-in organisers; a side-event organiser's sessions always include their organisation.
     """
-    event, editor = _editable_event(request, slug)
+    event, editor = _editable_event(request)
     data = _session_data(event, payload.dict())
     try:
         session = services.create_session(event, actor=request.user, data=data, editor=editor, request=request)
@@ -728,12 +739,13 @@ def draft_session_create(request: HttpRequest, slug: str, payload: SessionIn) ->
 @router.patch(
     "/events/{slug}/programme/draft/sessions/{guid}",
     response={200: DraftSessionOut, **WRITE_ERRORS},
-    auth=django_auth,
+    auth=SESSION_OR_TOKEN,
     summary="Change a session of the draft programme",
 )
+@event_operation(DRAFTING)
 def draft_session_update(request: HttpRequest, slug: str, guid: UUID, payload: SessionPatch) -> dict[str, Any]:
     """Changes the fields sent, and only those. Access: organisers; side-event organisers for their sessions."""
-    event, editor = _editable_event(request, slug)
+    event, editor = _editable_event(request)
     session = _draft_session(event, guid, editor)
     data = _session_data(event, payload.dict(exclude_unset=True))
     try:
@@ -746,12 +758,13 @@ def draft_session_update(request: HttpRequest, slug: str, guid: UUID, payload: S
 @router.post(
     "/events/{slug}/programme/draft/sessions/{guid}/cancel",
     response={200: DraftSessionOut, **WRITE_ERRORS},
-    auth=django_auth,
+    auth=SESSION_OR_TOKEN,
     summary="Cancel or reinstate a session",
 )
+@event_operation(DRAFTING)
 def draft_session_cancel(request: HttpRequest, slug: str, guid: UUID, payload: CancelIn) -> dict[str, Any]:
     """A cancelled session stays in the programme, marked cancelled. Access: as for changing a session."""
-    event, editor = _editable_event(request, slug)
+    event, editor = _editable_event(request)
     session = _draft_session(event, guid, editor)
     session = services.cancel_session(
         session, actor=request.user, cancelled=payload.cancelled, reason=payload.reason, request=request
@@ -762,12 +775,13 @@ def draft_session_cancel(request: HttpRequest, slug: str, guid: UUID, payload: C
 @router.post(
     "/events/{slug}/programme/draft/sessions/{guid}/speakers",
     response={201: DraftSpeakerOut, **WRITE_ERRORS},
-    auth=django_auth,
+    auth=SESSION_OR_TOKEN,
     summary="Add a speaker to a session",
 )
+@event_operation(DRAFTING)
 def draft_speaker_add(request: HttpRequest, slug: str, guid: UUID, payload: SpeakerIn) -> Status[dict[str, Any]]:
     """Adds someone to a session; their place follows protocol order. Access: as for changing a session."""
-    event, editor = _editable_event(request, slug)
+    event, editor = _editable_event(request)
     session = _draft_session(event, guid, editor)
     person = Person.objects.filter(slug=payload.person).first()
     if person is None:
@@ -801,12 +815,13 @@ def _appearance(session: Session, speaker_id: int) -> SessionSpeaker:
 @router.delete(
     "/events/{slug}/programme/draft/sessions/{guid}/speakers/{speaker_id}",
     response={204: None, **WRITE_ERRORS},
-    auth=django_auth,
+    auth=SESSION_OR_TOKEN,
     summary="Remove a speaker from a session",
 )
+@event_operation(DRAFTING)
 def draft_speaker_remove(request: HttpRequest, slug: str, guid: UUID, speaker_id: ObjectId) -> Status[None]:
     """Access: as for changing a session."""
-    event, editor = _editable_event(request, slug)
+    event, editor = _editable_event(request)
     session = _draft_session(event, guid, editor)
     services.remove_speaker(_appearance(session, speaker_id), actor=request.user, request=request)
     return Status(204, None)
@@ -815,16 +830,17 @@ def draft_speaker_remove(request: HttpRequest, slug: str, guid: UUID, speaker_id
 @router.put(
     "/events/{slug}/programme/draft/sessions/{guid}/speakers/{speaker_id}/position",
     response={200: list[DraftSpeakerOut], **WRITE_ERRORS},
-    auth=django_auth,
+    auth=SESSION_OR_TOKEN,
     summary="Place a speaker by hand, or back in protocol order",
 )
+@event_operation(DRAFTING)
 def draft_speaker_position(
     request: HttpRequest, slug: str, guid: UUID, speaker_id: ObjectId, payload: PositionIn
 ) -> list[dict[str, Any]]:
     """Sets the speaker's place (1 = first) with the reason, recorded with who and when; ``null`` restores
     the protocol place. Answers the session's speakers in the new order. Access: as for changing a session.
     """
-    event, editor = _editable_event(request, slug)
+    event, editor = _editable_event(request)
     session = _draft_session(event, guid, editor)
     appearance = _appearance(session, speaker_id)
     try:
@@ -839,15 +855,16 @@ def draft_speaker_position(
 @router.post(
     "/events/{slug}/programme/versions",
     response={201: VersionOut, **WRITE_ERRORS},
-    auth=django_auth,
+    auth=SESSION_OR_TOKEN,
     summary="Publish the draft as the next version",
 )
+@event_operation("programme.edit")
 def programme_publish(request: HttpRequest, slug: str, payload: PublishIn) -> Status[dict[str, Any]]:
     """Freezes the draft as the next immutable version, which the public reads from then on.
 
     Access: signed-in organisers of the event (not side-event organisers).
     """
-    event, editor = _editable_event(request, slug)
+    event, editor = _editable_event(request)
     if not editor.can_publish:
         raise ApiError(403, _("Only the organisers of this event may publish its programme."), "forbidden")
     try:
