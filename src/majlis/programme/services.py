@@ -15,8 +15,10 @@ from django.utils.translation import gettext as _
 
 from majlis.core import audit
 from majlis.core.permissions import is_organiser
+from majlis.core.signals import send_on_commit
 from majlis.events.models import Event, EventRole, Organisation, Room
 
+from . import signals
 from .models import Person, ProgrammeVersion, Session, SessionSpeaker
 from .protocol import protocol_order
 from .snapshot import LANGUAGE_CODES, build_snapshot
@@ -48,6 +50,7 @@ def publish_programme(event: Event, *, actor: Any, note: str, request: Any = Non
         version=version.number,
         sessions=len(version.snapshot["sessions"]),
     )
+    send_on_commit(signals.programme_published, ProgrammeVersion, event=event, version=version, actor=actor)
     return version
 
 

@@ -16,9 +16,10 @@ from django.utils.translation import ngettext
 
 from majlis.core import audit
 from majlis.core.permissions import is_organiser
+from majlis.core.signals import send_on_commit
 from majlis.events.models import Event, EventRole
 
-from .. import notifications, photos
+from .. import notifications, photos, signals
 from ..models import (
     AccreditationSettings,
     Application,
@@ -48,6 +49,18 @@ def _delegation_record(action: str, delegation: Delegation, *, actor: Any, reque
         reason=reason,
         request=request,
         **data,
+    )
+
+
+def _announce_decision(delegation: Delegation, *, old_status: str, actor: Any) -> None:
+    """Tell other apps (once the transaction commits) that the credentials were decided."""
+    send_on_commit(
+        signals.delegation_decided,
+        Delegation,
+        delegation=delegation,
+        old_status=old_status,
+        new_status=delegation.status,
+        actor=actor,
     )
 
 
@@ -442,6 +455,7 @@ def approve_delegation(delegation: Delegation, *, actor: Any, request: Any = Non
     locked.status = Delegation.Status.APPROVED
     locked.save(update_fields=["status", "updated_at"])
     entry = _delegation_record("approved", locked, actor=actor, request=request)
+    _announce_decision(locked, old_status=Delegation.Status.SUBMITTED, actor=actor)
     _mail_focal_point(locked, "delegation_approved", entry)
     delegation.status = locked.status
     return locked
@@ -457,6 +471,7 @@ def reject_delegation(delegation: Delegation, *, actor: Any, reason: str, reques
     locked.decision_reason = reason
     locked.save(update_fields=["status", "decision_reason", "updated_at"])
     entry = _delegation_record("rejected", locked, actor=actor, request=request, reason=reason)
+    _announce_decision(locked, old_status=Delegation.Status.SUBMITTED, actor=actor)
     _mail_focal_point(locked, "delegation_rejected", entry)
     delegation.status = locked.status
     delegation.decision_reason = reason
