@@ -1,5 +1,9 @@
+from datetime import timedelta
+
 from django.apps import AppConfig
 from django.utils.translation import gettext_lazy as _
+
+REQUEUE_EVERY = timedelta(minutes=10)
 
 
 class CoreConfig(AppConfig):
@@ -10,7 +14,12 @@ class CoreConfig(AppConfig):
     def ready(self) -> None:
         from django.contrib.auth.signals import user_logged_in
 
-        from . import checks  # noqa: F401 - registers the system checks
+        from . import (
+            checks,  # noqa: F401 - registers the system checks
+            scheduler,
+        )
         from .middleware import on_user_logged_in
 
         user_logged_in.connect(on_user_logged_in, dispatch_uid="majlis-organiser-session")
+        # Stuck e-mails (a lost worker or task) are queued again; sending is idempotent.
+        scheduler.register("core.requeue_stuck_emails", "majlis.core.outbox.requeue_stuck_emails", every=REQUEUE_EVERY)

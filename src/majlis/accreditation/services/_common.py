@@ -148,11 +148,14 @@ def _record(
 
 
 def _mail(application: Application, template: str, entry: Any, *, session: Any = None) -> None:
-    """Mail the participant about the change that ``entry`` (its audit entry) recorded; about one
-    ``session``, its id is part of the key (the template reads it there)."""
+    """Mail the participant about the change that ``entry`` (its audit entry) recorded, or about one
+    ``session``. A member's invitation carries a link to the member's account, made here if need be."""
     if not application.email:
         return
     about = f"{session.pk}:" if session is not None else ""
+    user = None
+    if template == "member_invitation":
+        user = application.user or user_for_email(application.email)
     notifications.queue(
         key=f"application:{application.pk}:{template}:{about}{entry.pk}",
         template=template,
@@ -160,6 +163,8 @@ def _mail(application: Application, template: str, entry: Any, *, session: Any =
         language=application.language,
         event=application.event,
         application=application,
+        session=session,
+        user=user,
     )
 
 

@@ -65,12 +65,17 @@ def _announce_decision(delegation: Delegation, *, old_status: str, actor: Any) -
 
 
 def _mail_focal_point(delegation: Delegation, template: str, entry: Any) -> None:
+    """Mail the focal point about the change ``entry`` recorded. An invitation's link logs in the
+    account of the focal point's address, made here (not when the message is rendered)."""
+    invitation = template == "delegation_invitation"
     notifications.queue(
         key=f"delegation:{delegation.pk}:{template}:{entry.pk}",
         template=template,
         recipient=delegation.focal_point_email,
         language=delegation.focal_point_language,
         event=delegation.event,
+        delegation=delegation,
+        user=user_for_email(delegation.focal_point_email) if invitation else None,
     )
 
 
