@@ -138,7 +138,7 @@ class OutboxMessage(models.Model):
 
     key = models.CharField(_("idempotency key"), max_length=200, unique=True)
     event_id = models.PositiveBigIntegerField(_("event"), null=True, blank=True, db_index=True)
-    related = models.CharField(_("about"), max_length=100, blank=True, db_index=True)
+    related = models.CharField(_("related object"), max_length=100, blank=True, db_index=True)
     recipient = models.EmailField(_("recipient"), blank=True)
     language = models.CharField(_("language"), max_length=5)
     template = models.CharField(_("template"), max_length=100, db_index=True)

@@ -109,6 +109,8 @@ def from_outbox(apps, schema_editor):
             sent_at=message.sent_at,
         )
     reset_sequence(schema_editor, Notification)
+    # They are accreditation's notifications again (the forward step copies them back with their ids).
+    OutboxMessage.objects.all().delete()
 
 
 class Migration(migrations.Migration):

@@ -17,7 +17,7 @@ class Migration(migrations.Migration):
                 ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
                 ('key', models.CharField(max_length=200, unique=True, verbose_name='idempotency key')),
                 ('event_id', models.PositiveBigIntegerField(blank=True, db_index=True, null=True, verbose_name='event')),
-                ('related', models.CharField(blank=True, db_index=True, max_length=100, verbose_name='about')),
+                ('related', models.CharField(blank=True, db_index=True, max_length=100, verbose_name='related object')),
                 ('recipient', models.EmailField(blank=True, max_length=254, verbose_name='recipient')),
                 ('language', models.CharField(max_length=5, verbose_name='language')),
                 ('template', models.CharField(db_index=True, max_length=100, verbose_name='template')),
