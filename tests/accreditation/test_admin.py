@@ -21,11 +21,11 @@ from majlis.accreditation.models import (
     EventCapacity,
     InvitationCode,
     LoginLink,
-    Notification,
     PrivacyNotice,
     SessionSeat,
 )
-from majlis.core.models import AuditEntry
+from majlis.core import outbox
+from majlis.core.models import AuditEntry, OutboxMessage
 from tests.factories import (
     PDF_BYTES,
     make_accreditation_event,
@@ -83,15 +83,15 @@ def data():
     )
     SessionSeat.objects.create(application=application, session=make_session(event, capacity=10))
     InvitationCode.objects.create(category=Category.objects.get(event=event, code="expert"), code_hash="a" * 64)
-    notification = Notification.objects.create(
+    notification = OutboxMessage.objects.create(
         key="n1",
-        event=event,
-        application=application,
+        event_id=event.pk,
+        related=outbox.related_key(application),
         recipient="ivanov@example.org",
         language="ru",
         template="received",
         subject="Received",
-        status=Notification.Status.GAVE_UP,
+        status=OutboxMessage.Status.GAVE_UP,
         attempts=5,
         last_error="boom",
     )
@@ -108,7 +108,7 @@ MODELS = [
     Delegation,
     Application,
     SessionSeat,
-    Notification,
+    OutboxMessage,
     LoginLink,
 ]
 
@@ -134,7 +134,7 @@ def test_admin_accreditation_pages_need_staff(client, data):
 def test_admin_add_pages(admin_client):
     for model in [Category, InvitationCode, EventCapacity, PrivacyNotice, Delegation]:
         assert admin_client.get(admin_url(model, "add")).status_code == 200, model.__name__
-    for model in [Application, SessionSeat, Notification, LoginLink]:
+    for model in [Application, SessionSeat, OutboxMessage, LoginLink]:
         assert admin_client.get(admin_url(model, "add")).status_code == 403, model.__name__
 
 
@@ -255,21 +255,21 @@ def test_capacity_change_goes_through_the_service(admin_client, data):
 def test_notification_admin_retry_action_queues_failed_mail(admin_client, data):
     notification = data["notification"]
     response = admin_client.post(
-        admin_url(Notification, "changelist"),
+        admin_url(OutboxMessage, "changelist"),
         {"action": "retry_failed", "_selected_action": [notification.pk]},
         follow=True,
     )
     assert response.status_code == 200
     notification.refresh_from_db()
-    assert notification.status != Notification.Status.GAVE_UP or notification.attempts < 5
-    assert AuditEntry.objects.filter(action="accreditation.mail_retried").exists()
+    assert notification.status != OutboxMessage.Status.GAVE_UP or notification.attempts < 5
+    assert AuditEntry.objects.filter(action="mail.retried").exists()
 
 
 def test_notification_admin_is_read_only(admin_client, data):
     notification = data["notification"]
-    html = admin_client.get(admin_url(Notification, "change", notification.pk)).content.decode()
+    html = admin_client.get(admin_url(OutboxMessage, "change", notification.pk)).content.decode()
     assert 'name="recipient"' not in html
-    assert admin_client.post(admin_url(Notification, "delete", notification.pk), {"post": "yes"}).status_code == 403
+    assert admin_client.post(admin_url(OutboxMessage, "delete", notification.pk), {"post": "yes"}).status_code == 403
 
 
 def test_login_link_admin_shows_no_token(admin_client, data):

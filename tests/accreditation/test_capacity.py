@@ -10,6 +10,7 @@ from django.utils import timezone
 
 from majlis.accreditation import capacity, services
 from majlis.accreditation.models import Application, SessionSeat
+from majlis.core import outbox
 from majlis.core.models import AuditEntry
 from majlis.programme.models import SessionKind
 from tests.factories import make_accreditation_event, make_application, make_session
@@ -212,7 +213,7 @@ def test_promoted_participant_is_mailed(event, organiser, mailbox):
     (message,) = mailbox.to("waiting@example.org")
     assert "A place is free" in message.subject
     assert "accreditation desk" in message.body
-    assert waiting.notifications.get().template == "promoted"
+    assert outbox.messages_about(waiting).get().template == "promoted"
 
 
 # --- Session seats -------------------------------------------------------------------------------

@@ -7,8 +7,8 @@ from django.urls import reverse
 from django.utils import timezone, translation
 
 from majlis.accreditation import login_links, services
-from majlis.accreditation.models import Application, LoginLink, Notification
-from majlis.core.models import AuditEntry
+from majlis.accreditation.models import Application, LoginLink
+from majlis.core.models import AuditEntry, OutboxMessage
 from tests.accreditation.delegation_helpers import *  # noqa: F403 - the fixtures
 from tests.accreditation.delegation_helpers import url
 from tests.accreditation.services_helpers import Mailbox
@@ -96,7 +96,7 @@ def test_resend_invitation_mails_a_new_link_and_invalidates_the_old_one(event, o
     assert second != first
     assert login_links.inspect_login_link(first).problem == "expired"
     assert login_links.inspect_login_link(second).valid
-    assert Notification.objects.filter(template="delegation_invitation").count() == 2
+    assert OutboxMessage.objects.filter(template="delegation_invitation").count() == 2
     entry = AuditEntry.objects.get(action="accreditation.delegation_invitation_resent")
     assert entry.actor == organiser and entry.data["revoked"] == 1
     page = organiser_client.get(url("detail", event, pk=delegation.pk)).content.decode()
@@ -117,7 +117,7 @@ def test_resend_is_refused_once_the_credentials_are_approved(organiser_client, e
     delegation.save()
     response = organiser_client.post(url("resend", event, pk=delegation.pk), follow=True)
     assert "its focal point can log in with a log-in link" in response.content.decode()
-    assert not Notification.objects.filter(template="delegation_invitation").exists()
+    assert not OutboxMessage.objects.filter(template="delegation_invitation").exists()
 
 
 def test_resend_member_invitation_invalidates_earlier_links(event, organiser, mailbox, organiser_client, delegation):

@@ -5,9 +5,9 @@ import html
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 
-from majlis.accreditation.models import Application, Delegation, DelegationDocument, Notification
-from majlis.core import crypto
-from majlis.core.models import AuditEntry
+from majlis.accreditation.models import Application, Delegation, DelegationDocument
+from majlis.core import crypto, outbox
+from majlis.core.models import AuditEntry, OutboxMessage
 from majlis.events.models import EventRole, Organisation
 from tests.accreditation.delegation_helpers import *  # noqa: F403 - the fixtures
 from tests.accreditation.delegation_helpers import PDF_BYTES, add_document, jpeg_bytes, member_post, url
@@ -69,7 +69,7 @@ def test_invite_an_existing_organisation_creates_the_delegation_and_mails_the_fo
     assert (delegation.focal_point_email, delegation.focal_point_language) == ("focal@mfa.example.kz", "ru")
     assert delegation.default_category == category and delegation.member_limit == 6
     assert delegation.country == "KZ"
-    notification = Notification.objects.get(template="delegation_invitation")
+    notification = OutboxMessage.objects.get(template="delegation_invitation")
     assert notification.recipient == "focal@mfa.example.kz" and notification.language == "ru"
 
 
@@ -195,7 +195,7 @@ def test_organiser_approves_the_credentials(organiser_client, event, delegation)
     assert response.status_code == 302
     delegation.refresh_from_db()
     assert delegation.status == Delegation.Status.APPROVED
-    assert Notification.objects.filter(template="delegation_approved", recipient=delegation.focal_point_email).exists()
+    assert OutboxMessage.objects.filter(template="delegation_approved", recipient=delegation.focal_point_email).exists()
 
 
 def test_organiser_rejecting_the_credentials_needs_a_reason(organiser_client, event, delegation):
@@ -347,7 +347,7 @@ def test_nominate_a_member_with_data_and_photo(focal_client, event, delegation):
     assert member.photo and member.photo.name.startswith("private/")
     assert crypto.decrypt(member.passport_number_encrypted) == "N12345678"
     assert member.privacy_notice is not None
-    assert not Notification.objects.filter(application=member).exists()  # nothing mailed until submitted
+    assert not outbox.messages_about(member).exists()  # nothing mailed until submitted
 
 
 def test_nominate_a_member_without_a_photo_online(focal_client, event, delegation):
@@ -393,7 +393,7 @@ def test_nominate_by_invitation_mails_the_member_a_link(focal_client, event, del
     member = Application.objects.get(delegation=delegation)
     assert member.status == S.DRAFT and member.email == "aigerim@example.org"
     assert member.user is not None and member.user.email.lower() == "aigerim@example.org"
-    notification = Notification.objects.get(application=member, template="member_invitation")
+    notification = outbox.messages_about(member).get(template="member_invitation")
     assert notification.language == "ru"
     overview = focal_client.get(url("focal", event, pk=delegation.pk)).content.decode()
     assert "Suleimenova" in overview

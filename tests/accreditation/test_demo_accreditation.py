@@ -11,8 +11,8 @@ from django.db import transaction
 
 from majlis.accreditation import services
 from majlis.accreditation.demo import DELEGATIONS, INDIVIDUALS, load_demo_accreditation
-from majlis.accreditation.models import Application, Delegation, Notification, SessionSeat
-from majlis.core.models import AuditEntry
+from majlis.accreditation.models import Application, Delegation, SessionSeat
+from majlis.core.models import AuditEntry, OutboxMessage
 from majlis.events.models import Event
 
 S = Application.Status
@@ -41,7 +41,7 @@ def test_demo_accreditation_second_run_changes_nothing(event):
         Application.objects.count(),
         Delegation.objects.count(),
         SessionSeat.objects.count(),
-        Notification.objects.count(),
+        OutboxMessage.objects.count(),
         AuditEntry.objects.count(),
     )
     statuses = dict(Application.objects.values_list("email", "status"))
@@ -52,7 +52,7 @@ def test_demo_accreditation_second_run_changes_nothing(event):
         Application.objects.count(),
         Delegation.objects.count(),
         SessionSeat.objects.count(),
-        Notification.objects.count(),
+        OutboxMessage.objects.count(),
         AuditEntry.objects.count(),
     )
     assert statuses == dict(Application.objects.values_list("email", "status"))

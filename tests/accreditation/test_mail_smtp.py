@@ -17,8 +17,10 @@ from aiosmtpd.controller import Controller
 from django.utils import translation
 from django.utils.translation import gettext
 
-from majlis.accreditation import notifications, services, tasks
-from majlis.accreditation.models import Application, Notification
+from majlis.accreditation import notifications, services
+from majlis.accreditation.models import Application
+from majlis.core import tasks
+from majlis.core.models import OutboxMessage
 from tests.factories import make_accreditation_event
 
 from .services_helpers import PASSPORT, Mailbox, application_data, make_organiser
@@ -110,7 +112,7 @@ def test_smtp_approval_flow_mails_each_participant_in_their_language(event, mail
     apply_and_approve(event, organiser, mailbox, language="uz", address="uz@example.org", passport="UZ1234567")
 
     assert len(smtp.messages) == 6
-    assert Notification.objects.filter(status=Notification.Status.SENT).count() == 6
+    assert OutboxMessage.objects.filter(status=OutboxMessage.Status.SENT).count() == 6
     for language, address, short_title, title, passport in (
         ("ru", "ru@example.org", "Ташкент 2022", "Конференция высокого уровня в Ташкенте", "RU7654321"),
         ("uz", "uz@example.org", "Toshkent 2022", "Toshkentdagi yuqori darajadagi konferensiya", "UZ1234567"),
@@ -148,8 +150,8 @@ def test_smtp_down_then_up_sends_exactly_once(event, mailbox, smtp, settings):
     settings.EMAIL_PORT = free_port()  # nothing listens there
     with mailbox.commit():
         services.approve_application(application, actor=organiser)
-    notification = Notification.objects.get()
-    assert notification.status == Notification.Status.FAILED
+    notification = OutboxMessage.objects.get()
+    assert notification.status == OutboxMessage.Status.FAILED
     assert notification.attempts == 1
     assert notification.last_error and PASSPORT not in notification.last_error
     assert list(notifications.failed_notifications(event)) == [notification]
@@ -159,12 +161,12 @@ def test_smtp_down_then_up_sends_exactly_once(event, mailbox, smtp, settings):
     with mailbox.commit():
         notifications.retry_notification(notification, actor=organiser)
     notification.refresh_from_db()
-    assert notification.status == Notification.Status.SENT
+    assert notification.status == OutboxMessage.Status.SENT
     assert len(smtp.messages) == 1
     assert list(notifications.failed_notifications(event)) == []
 
-    tasks.send_notification.enqueue(notification.pk)
-    tasks.send_notification.call(notification.pk)
+    tasks.send_outbox_message.enqueue(notification.pk)
+    tasks.send_outbox_message.call(notification.pk)
     assert len(smtp.messages) == 1
     ((recipients, message),) = smtp.messages
     assert recipients == ["ru@example.org"]

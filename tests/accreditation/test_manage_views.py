@@ -12,8 +12,9 @@ from django.urls import reverse
 from django.utils import translation
 
 from majlis.accreditation import views_manage
-from majlis.accreditation.models import Application, Delegation, Notification, SessionSeat
-from majlis.core.models import AuditEntry
+from majlis.accreditation.models import Application, Delegation, SessionSeat
+from majlis.core import outbox
+from majlis.core.models import AuditEntry, OutboxMessage
 from majlis.events.models import EventRole
 from tests.factories import (
     make_accreditation_event,
@@ -72,15 +73,15 @@ FORBIDDEN_ROLES = [
 
 def pages(event, application):
     """(method, url, data) for every page of the participant management."""
-    notification = Notification.objects.create(
+    notification = OutboxMessage.objects.create(
         key=f"test:{application.pk}",
-        event=event,
-        application=application,
+        event_id=event.pk,
+        related=outbox.related_key(application),
         recipient=application.email,
         language="en",
         template="received",
         subject="Received",
-        status=Notification.Status.GAVE_UP,
+        status=OutboxMessage.Status.GAVE_UP,
         attempts=5,
     )
     return [
@@ -482,11 +483,11 @@ def test_manage_detail_shows_the_history_with_reasons(organiser_client, event):
 
 def test_manage_list_shows_failed_emails(organiser_client, event):
     application = make_application(event, email="bounce@example.org")
-    for i, status in enumerate([Notification.Status.FAILED, Notification.Status.GAVE_UP, Notification.Status.SENT]):
-        Notification.objects.create(
+    for i, status in enumerate([OutboxMessage.Status.FAILED, OutboxMessage.Status.GAVE_UP, OutboxMessage.Status.SENT]):
+        OutboxMessage.objects.create(
             key=f"k{i}",
-            event=event,
-            application=application,
+            event_id=event.pk,
+            related=outbox.related_key(application),
             recipient=f"r{i}@example.org",
             language="en",
             template="received",
@@ -507,34 +508,34 @@ def test_manage_failed_email_panel_is_absent_when_all_went_out(organiser_client,
 
 def test_manage_retry_failed_email_queues_it_again(organiser_client, event):
     application = make_application(event)
-    notification = Notification.objects.create(
+    notification = OutboxMessage.objects.create(
         key="retry-me",
-        event=event,
-        application=application,
+        event_id=event.pk,
+        related=outbox.related_key(application),
         recipient="x@example.org",
         language="en",
         template="received",
         subject="Your application",
-        status=Notification.Status.GAVE_UP,
+        status=OutboxMessage.Status.GAVE_UP,
         attempts=5,
     )
     response = organiser_client.post(url("retry-mail", event, pk=notification.pk), {"query": "status=approved"})
     assert response.status_code == 302 and response["Location"].endswith("?status=approved")
     notification.refresh_from_db()
-    assert notification.status in {Notification.Status.QUEUED, Notification.Status.SENT, Notification.Status.FAILED}
-    assert AuditEntry.objects.filter(action="accreditation.mail_retried").exists()
+    assert notification.status in {OutboxMessage.Status.QUEUED, OutboxMessage.Status.SENT, OutboxMessage.Status.FAILED}
+    assert AuditEntry.objects.filter(action="mail.retried").exists()
 
 
 def test_manage_retry_of_another_events_email_is_not_found(organiser_client, event):
     other_event = make_accreditation_event()
-    notification = Notification.objects.create(
+    notification = OutboxMessage.objects.create(
         key="other",
-        event=other_event,
+        event_id=other_event.pk,
         recipient="x@example.org",
         language="en",
         template="received",
         subject="s",
-        status=Notification.Status.GAVE_UP,
+        status=OutboxMessage.Status.GAVE_UP,
     )
     assert organiser_client.post(url("retry-mail", event, pk=notification.pk)).status_code == 404
 

@@ -9,10 +9,11 @@ from django.urls import reverse
 from django.utils import translation
 from django.utils.translation import pgettext
 
-from majlis.accreditation import queries, tasks, views_mass_mail
-from majlis.accreditation.models import Application, MassMailing, Notification
+from majlis.accreditation import queries, views_mass_mail
+from majlis.accreditation.models import Application, MassMailing
 from majlis.accreditation.services import participants as services_participants
-from majlis.core.models import AuditEntry, Honorific
+from majlis.core import tasks
+from majlis.core.models import AuditEntry, Honorific, OutboxMessage
 from tests.factories import make_accreditation_event, make_application, make_role, make_user
 
 from .services_helpers import Mailbox, make_organiser
@@ -122,14 +123,14 @@ def test_mass_mail_sends_once_per_recipient_in_their_language_over_smtp(
             pgettext("salutation", "Dear Ms %(name)s,") % {"name": "Ivanova"}
         )
     assert parts(received[("en@example.org",)])["text/plain"].startswith("Your Excellency,")
-    assert Notification.objects.filter(template="mass_mail", status=Notification.Status.SENT).count() == 3
+    assert OutboxMessage.objects.filter(template="mass_mail", status=OutboxMessage.Status.SENT).count() == 3
     assert AuditEntry.objects.filter(action="accreditation.mass_mail_sent", actor=organiser).count() == 1
 
     # Sending again, or running the tasks again, sends nothing more.
     with pytest.raises(Exception, match="already been sent"):
         services_participants.send_mailing(mailing, expected_count=3, actor=organiser)
-    for notification in Notification.objects.filter(template="mass_mail"):
-        tasks.send_notification.call(notification.pk)
+    for notification in OutboxMessage.objects.filter(template="mass_mail"):
+        tasks.send_outbox_message.call(notification.pk)
     assert len(smtp.messages) == 3
     progress = services_participants.mailing_progress(mailing)
     assert progress == {"total": 3, "sent": 3, "failed": 0, "waiting": 0, "percent": 100, "done": True}
@@ -140,7 +141,7 @@ def test_mass_mail_count_changed_since_confirmation_asks_again(event, organiser,
     make_application(event, status=S.APPROVED, email="late@example.org")
     with pytest.raises(Exception, match="now has 4 recipients"):
         services_participants.send_mailing(mailing, expected_count=3, actor=organiser)
-    assert not Notification.objects.exists()
+    assert not OutboxMessage.objects.exists()
     mailing.refresh_from_db()
     assert mailing.status == MassMailing.Status.DRAFT
 
@@ -177,7 +178,7 @@ def test_mass_mail_pages_refuse_everyone_but_organisers(client, event, organiser
     assert client.get(url("mass-mail-preview", event, pk=mailing.pk)).status_code == 403
     assert client.post(url("mass-mail-send", event, pk=mailing.pk), {"expected_count": 3}).status_code == 403
     assert client.get(url("mass-mail-progress", event, pk=mailing.pk)).status_code == 403
-    assert not Notification.objects.exists()
+    assert not OutboxMessage.objects.exists()
 
 
 def test_mass_mail_anonymous_visitor_is_sent_to_log_in(client, event):

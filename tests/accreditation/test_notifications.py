@@ -10,9 +10,10 @@ from django.core.exceptions import ValidationError
 from django.utils import timezone, translation
 from django.utils.translation import gettext
 
-from majlis.accreditation import notifications, services, tasks
-from majlis.accreditation.models import Application, Notification
-from majlis.core.models import AuditEntry
+from majlis.accreditation import notifications, services
+from majlis.accreditation.models import Application
+from majlis.core import tasks
+from majlis.core.models import AuditEntry, OutboxMessage
 from tests.factories import make_accreditation_event, make_application, make_organisation
 
 from .services_helpers import PASSPORT, Mailbox, application_data, make_organiser, reviewed
@@ -94,7 +95,7 @@ def test_mail_language_follows_the_application_not_the_organisers_page(event, or
     (message,) = mailbox.outbox
     assert message.subject.startswith("Toshkent 2022: ")
     assert "Hujjatlar toʻliq emas." in message.body
-    assert Notification.objects.get().language == "uz"
+    assert OutboxMessage.objects.get().language == "uz"
 
 
 @pytest.mark.parametrize(
@@ -116,8 +117,8 @@ def test_each_transition_mails_the_participant_once(event, organiser, mailbox, c
     (message,) = mailbox.outbox
     assert message.to == ["p@example.org"]
     assert phrase in message.body
-    notification = Notification.objects.get()
-    assert notification.template == template and notification.status == Notification.Status.SENT
+    notification = OutboxMessage.objects.get()
+    assert notification.template == template and notification.status == OutboxMessage.Status.SENT
     assert notification.attempts == 1 and notification.sent_at
     entry = AuditEntry.objects.filter(object_id=str(application.pk)).latest("id")
     assert notification.key == f"application:{application.pk}:{template}:{entry.pk}"
@@ -187,7 +188,7 @@ def test_queue_with_the_same_key_sends_once(event, mailbox):
                 event=event,
                 application=application,
             )
-    assert Notification.objects.count() == 1
+    assert OutboxMessage.objects.count() == 1
     assert len(mailbox.outbox) == 1
 
 
@@ -195,9 +196,9 @@ def test_send_task_run_again_does_not_send_twice(event, organiser, mailbox):
     application = reviewed(event, email="p@example.org")
     with mailbox.commit():
         services.approve_application(application, actor=organiser)
-    notification = Notification.objects.get()
-    assert tasks.send_notification.call(notification.pk) == Notification.Status.SENT
-    tasks.send_notification.enqueue(notification.pk)
+    notification = OutboxMessage.objects.get()
+    assert tasks.send_outbox_message.call(notification.pk) == OutboxMessage.Status.SENT
+    tasks.send_outbox_message.enqueue(notification.pk)
     assert len(mailbox.outbox) == 1
     notification.refresh_from_db()
     assert notification.attempts == 1
@@ -208,8 +209,8 @@ def test_failed_send_is_recorded_and_visible_to_organisers(event, organiser, mai
     application = reviewed(event, email="p@example.org", passport_number=PASSPORT)
     with mailbox.commit():
         services.approve_application(application, actor=organiser)
-    notification = Notification.objects.get()
-    assert notification.status == Notification.Status.FAILED
+    notification = OutboxMessage.objects.get()
+    assert notification.status == OutboxMessage.Status.FAILED
     assert notification.attempts == 1
     assert "Connection refused" in notification.last_error or "Errno" in notification.last_error
     assert PASSPORT not in notification.last_error
@@ -234,9 +235,9 @@ def test_failed_send_is_rescheduled_with_a_delay_on_the_database_queue(event, or
     from django.test import TestCase
 
     with TestCase.captureOnCommitCallbacks(execute=True):
-        tasks.send_notification.call(notification.pk)
+        tasks.send_outbox_message.call(notification.pk)
     notification.refresh_from_db()
-    assert notification.status == Notification.Status.FAILED and notification.attempts == 1
+    assert notification.status == OutboxMessage.Status.FAILED and notification.attempts == 1
     assert DBTaskResult.objects.count() == 2  # the first attempt, then the retry
     retry = DBTaskResult.objects.get(run_after__year__lt=9999)  # django_tasks_db stores "no delay" as 9999
     assert retry.args_kwargs["args"] == [notification.pk]
@@ -249,18 +250,18 @@ def test_database_queue_task_is_written_in_the_same_transaction(event, organiser
     settings.TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}
     application = reviewed(event, email="p@example.org")
     services.approve_application(application, actor=organiser)  # no commit: nothing runs on_commit
-    notification = Notification.objects.get()
+    notification = OutboxMessage.objects.get()
     task = DBTaskResult.objects.get()
     assert task.args_kwargs["args"] == [notification.pk]
-    assert task.task_path == "majlis.accreditation.tasks.send_notification"
-    assert notification.status == Notification.Status.QUEUED
+    assert task.task_path == "majlis.core.tasks.send_outbox_message"
+    assert notification.status == OutboxMessage.Status.QUEUED
 
 
 def test_requeue_stuck_notifications_sends_old_queued_mail_once(event, organiser, mailbox):
     application = reviewed(event, email="p@example.org")
     services.approve_application(application, actor=organiser)  # its on_commit never runs: the task is lost
-    notification = Notification.objects.get()
-    Notification.objects.filter(pk=notification.pk).update(created_at=timezone.now() - timedelta(hours=1))
+    notification = OutboxMessage.objects.get()
+    OutboxMessage.objects.filter(pk=notification.pk).update(created_at=timezone.now() - timedelta(hours=1))
     with mailbox.commit():
         assert notifications.requeue_stuck_notifications() == 1
     with mailbox.commit():
@@ -281,9 +282,9 @@ def test_sending_gives_up_after_five_attempts(event, settings, mailbox):
             application=application,
         )
     for _ in range(6):
-        tasks.send_notification.call(notification.pk)
+        tasks.send_outbox_message.call(notification.pk)
     notification.refresh_from_db()
-    assert notification.status == Notification.Status.GAVE_UP
+    assert notification.status == OutboxMessage.Status.GAVE_UP
     assert notification.attempts == notifications.MAX_ATTEMPTS
 
 
@@ -292,15 +293,15 @@ def test_retry_notification_sends_a_failed_mail_once_the_server_answers(event, o
     application = reviewed(event, email="p@example.org")
     with mailbox.commit():
         services.approve_application(application, actor=organiser)
-    notification = Notification.objects.get()
-    assert notification.status == Notification.Status.FAILED
+    notification = OutboxMessage.objects.get()
+    assert notification.status == OutboxMessage.Status.FAILED
     settings.EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
     with mailbox.commit():
         notifications.retry_notification(notification, actor=organiser)
     notification.refresh_from_db()
-    assert notification.status == Notification.Status.SENT and notification.attempts == 2
+    assert notification.status == OutboxMessage.Status.SENT and notification.attempts == 2
     assert len(mailbox.outbox) == 1
-    assert AuditEntry.objects.filter(action="accreditation.mail_retried", actor=organiser).count() == 1
+    assert AuditEntry.objects.filter(action="mail.retried", actor=organiser).count() == 1
     with pytest.raises(ValidationError):
         notifications.retry_notification(notification, actor=organiser)
     assert len(mailbox.outbox) == 1
@@ -330,7 +331,7 @@ def test_delegation_invitation_mails_a_personal_login_link_in_the_focal_points_l
     token = link.split("/login/link/")[1].split("/")[0]
     state = inspect_login_link(token)
     assert state.problem == "" and state.link.user.email == "focal@mfa.kz"
-    assert token not in str(list(Notification.objects.values()))
+    assert token not in str(list(OutboxMessage.objects.values()))
     assert delegation.status == "invited"
 
 

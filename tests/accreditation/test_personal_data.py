@@ -9,9 +9,9 @@ from django.urls import reverse
 from django.utils import timezone, translation
 
 from majlis.accreditation import personal_data, services, views_personal_data
-from majlis.accreditation.models import Application, Notification, SessionSeat
-from majlis.core import audit
-from majlis.core.models import AuditEntry
+from majlis.accreditation.models import Application, SessionSeat
+from majlis.core import audit, outbox
+from majlis.core.models import AuditEntry, OutboxMessage
 from tests.accreditation.personal_data_helpers import (  # noqa: F401 - fixtures
     JPEG_BYTES,
     PASSPORT,
@@ -43,15 +43,15 @@ def held(person):
     second = application(future, user=person, mode="online", status=Application.Status.APPROVED)
     session = make_session(past, title_en="Financing counter-terrorism programmes")
     SessionSeat.objects.create(application=first, session=session, status=SessionSeat.Status.CONFIRMED)
-    Notification.objects.create(
+    OutboxMessage.objects.create(
         key=f"application:{first.pk}:approved:1",
-        application=first,
-        event=past,
+        related=outbox.related_key(first),
+        event_id=past.pk,
         recipient=person.email,
         language="ru",
         template="approved",
         subject="Conference: Your accreditation is approved",
-        status=Notification.Status.SENT,
+        status=OutboxMessage.Status.SENT,
         sent_at=timezone.now(),
     )
     audit.record("accreditation.approved", actor="an organiser", obj=first, event_slug=past.slug, reason="Welcome.")

@@ -13,11 +13,10 @@ from majlis.accreditation.models import (
     Application,
     Delegation,
     DelegationDocument,
-    Notification,
     SessionSeat,
 )
-from majlis.core import audit
-from majlis.core.models import AuditEntry
+from majlis.core import audit, outbox
+from majlis.core.models import AuditEntry, OutboxMessage
 from tests.accreditation.personal_data_helpers import (
     JPEG_BYTES,
     PASSPORT,
@@ -84,15 +83,15 @@ def tashkent():
     ]
     for person in people[:2]:
         SessionSeat.objects.create(application=person, session=session, status=SessionSeat.Status.CONFIRMED)
-    Notification.objects.create(
+    OutboxMessage.objects.create(
         key=f"application:{people[0].pk}:approved:1",
-        application=people[0],
-        event=event,
+        event_id=event.pk,
+        related=outbox.related_key(people[0]),
         recipient=people[0].email,
         language="en",
         template="approved",
         subject="Approved",
-        status=Notification.Status.SENT,
+        status=OutboxMessage.Status.SENT,
         sent_at=at(date(2022, 2, 1)),
     )
     audit.record("accreditation.approved", actor="organiser", obj=people[0], event_slug=event.slug)
@@ -145,7 +144,7 @@ def test_purge_after_retention_removes_personal_data_and_counts(tashkent):
     assert not DelegationDocument.objects.exists()
     own = Delegation.objects.get(pk=tashkent["delegation"].pk)
     assert own.focal_point_email == "" and own.focal_point is None
-    assert Notification.objects.get().recipient == ""
+    assert OutboxMessage.objects.get().recipient == ""
     # Audit entries no longer name the person.
     names = [p.family_name.upper() for p in people]
     assert not AuditEntry.objects.filter(object_repr__iregex="|".join(names)).exists()

@@ -8,9 +8,9 @@ import pytest
 from django.utils import timezone
 
 from majlis.accreditation import login_links, scheduled, services
-from majlis.accreditation.models import AccreditationSettings, Application, LoginLink, Notification
+from majlis.accreditation.models import AccreditationSettings, Application, LoginLink
 from majlis.core import scheduler
-from majlis.core.models import AuditEntry, ScheduledJob
+from majlis.core.models import AuditEntry, OutboxMessage, ScheduledJob
 from tests.accreditation.personal_data_helpers import PASSPORT, application
 from tests.factories import make_accreditation_event, make_event, make_user
 
@@ -18,7 +18,7 @@ from .services_helpers import Mailbox, make_organiser, reviewed
 
 pytestmark = pytest.mark.django_db
 
-REQUEUE = "accreditation.requeue_stuck_emails"
+REQUEUE = "core.requeue_stuck_emails"
 PURGE = "accreditation.purge_personal_data"
 LINKS = "accreditation.delete_expired_login_links"
 
@@ -27,9 +27,10 @@ def at(day: date, hour: int, minute: int = 0) -> datetime:
     return timezone.make_aware(datetime.combine(day, time(hour, minute)))
 
 
-def test_accreditation_registers_its_three_jobs():
+def test_accreditation_registers_its_jobs_and_core_the_stuck_mail_one():
     jobs = {job.name: job for job in scheduler.registered_jobs()}
     assert jobs[REQUEUE].every == timedelta(minutes=10)
+    assert "accreditation.requeue_stuck_emails" not in jobs
     assert jobs[PURGE].daily_at == scheduled.PURGE_AT
     assert jobs[LINKS].daily_at == scheduled.LOGIN_LINK_CLEANING_AT
     assert jobs[PURGE].every is None
@@ -41,9 +42,9 @@ def test_requeue_job_sends_stuck_mail_once(settings, django_capture_on_commit_ca
     organiser = make_organiser(event)
     application_ = reviewed(event, email="p@example.org")
     services.approve_application(application_, actor=organiser)  # its on_commit never runs: the task is lost
-    notification = Notification.objects.get()
+    notification = OutboxMessage.objects.get()
     now = timezone.now()
-    Notification.objects.filter(pk=notification.pk).update(created_at=now - timedelta(hours=1))
+    OutboxMessage.objects.filter(pk=notification.pk).update(created_at=now - timedelta(hours=1))
     with mailbox.commit():
         report = scheduler.run_due(now=now)
     assert REQUEUE in report.succeeded
@@ -55,14 +56,14 @@ def test_requeue_job_sends_stuck_mail_once(settings, django_capture_on_commit_ca
     assert report.results[REQUEUE] == "0 e-mail(s) queued again"
     assert len(mailbox.outbox) == 1
     notification.refresh_from_db()
-    assert notification.status == Notification.Status.SENT
+    assert notification.status == OutboxMessage.Status.SENT
 
 
 def test_requeue_job_leaves_recent_mail_alone(settings, django_capture_on_commit_callbacks):
     Mailbox(settings, django_capture_on_commit_callbacks)
     event = make_accreditation_event()
     services.approve_application(reviewed(event, email="p@example.org"), actor=make_organiser(event))
-    now = Notification.objects.get().created_at + timedelta(minutes=29)
+    now = OutboxMessage.objects.get().created_at + timedelta(minutes=29)
     assert scheduler.run_due(now=now).results[REQUEUE] == "0 e-mail(s) queued again"
 
 

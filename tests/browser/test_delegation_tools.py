@@ -13,7 +13,8 @@ pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 def test_organiser_resends_and_security_services_vet(page, page_problems, live_server):
     from django.contrib.auth.models import Group, Permission
 
-    from majlis.accreditation.models import Application, Notification, Vetting
+    from majlis.accreditation.models import Application, Vetting
+    from majlis.core.models import OutboxMessage
     from tests.factories import (
         PASSWORD,
         make_accreditation_event,
@@ -47,7 +48,7 @@ def test_organiser_resends_and_security_services_vet(page, page_problems, live_s
     page.wait_for_load_state()
     assert page.get_by_text("A new invitation was sent to focal@mfa.example.kz").is_visible()
     assert page.get_by_text("Invitation last sent:").is_visible()
-    assert Notification.objects.filter(template="delegation_invitation").count() == 1
+    assert OutboxMessage.objects.filter(template="delegation_invitation").count() == 1
     assert_accessible(page)
     page.goto(f"{base}/en/{event.slug}/delegations/")
     assert page.get_by_text("In protocol order").is_visible()

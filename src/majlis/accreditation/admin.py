@@ -12,7 +12,6 @@ from typing import Any
 
 from django import forms
 from django.contrib import admin, messages
-from django.core.exceptions import ValidationError
 from django.db.models import QuerySet
 from django.http import HttpRequest
 from django.utils.translation import gettext_lazy as _
@@ -22,7 +21,7 @@ from majlis.core.admin_site import admin_site
 from majlis.core.audit import record
 from majlis.events.admin import all_languages, per_language
 
-from . import notifications, services
+from . import services
 from .models import (
     AccreditationSettings,
     Application,
@@ -33,7 +32,6 @@ from .models import (
     EventCapacity,
     InvitationCode,
     LoginLink,
-    Notification,
     PrivacyNotice,
     SessionSeat,
 )
@@ -418,52 +416,6 @@ class SessionSeatAdmin(admin.ModelAdmin):
 
     def has_delete_permission(self, request: HttpRequest, obj: Any = None) -> bool:
         return False  # freeing a seat promotes the waitlist: services.release_session_seat
-
-
-@admin.register(Notification, site=admin_site)
-class NotificationAdmin(admin.ModelAdmin):
-    list_display = ["template", "recipient", "language", "status", "attempts", "created_at", "sent_at"]
-    list_filter = ["status", "template", "language", "event"]
-    search_fields = ["recipient", "subject", "key"]
-    list_select_related = ["event"]
-    readonly_fields = (
-        "key",
-        "event",
-        "application",
-        "recipient",
-        "language",
-        "template",
-        "subject",
-        "status",
-        "attempts",
-        "last_error",
-        "created_at",
-        "sent_at",
-    )
-    fields = readonly_fields
-    actions = ["retry_failed"]
-
-    def has_add_permission(self, request: HttpRequest) -> bool:
-        return False
-
-    def has_change_permission(self, request: HttpRequest, obj: Any = None) -> bool:
-        return False
-
-    def has_delete_permission(self, request: HttpRequest, obj: Any = None) -> bool:
-        return False  # never lost: every e-mail stays on record
-
-    @admin.action(description=_("Send the selected failed e-mails again"), permissions=["view"])
-    def retry_failed(self, request: HttpRequest, queryset: QuerySet[Notification]) -> None:
-        queued = 0
-        for notification in queryset:
-            try:
-                notifications.retry_notification(notification, actor=request.user, request=request)
-            except ValidationError as error:
-                self.message_user(request, f"{notification}: {' '.join(error.messages)}", messages.WARNING)
-            else:
-                queued += 1
-        if queued:
-            self.message_user(request, _("%(count)d e-mails are queued again.") % {"count": queued}, messages.SUCCESS)
 
 
 @admin.register(LoginLink, site=admin_site)

@@ -14,10 +14,11 @@ class AccreditationConfig(AppConfig):
         from majlis.programme.signals import session_access_changed
 
         # The admin of desks, letterhead, visa letters and mass e-mails (it builds on .admin).
-        from . import (  # noqa: F401  (rules declares the accreditation capabilities)
+        from . import (
             admin_participants,  # noqa: F401
+            notifications,
             queries,
-            rules,
+            rules,  # noqa: F401  (declares the accreditation capabilities)
             scheduled,
         )
         from .demo import load_demo_accreditation
@@ -49,3 +50,5 @@ class AccreditationConfig(AppConfig):
         extensions.register_demo_loader("accreditation", 20, load_demo_accreditation)
         # Periodic work run by the task worker (majlis.core.scheduler).
         scheduled.register()
+        # Accreditation's e-mails in the outbox's registry (majlis.core.outbox).
+        notifications.register_templates()

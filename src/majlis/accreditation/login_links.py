@@ -98,6 +98,7 @@ def issue_login_link(
     request: HttpRequest | None = None,
     client: str | None = None,
     purpose: str = LoginLink.Purpose.LOGIN,
+    message_key: str = "",
 ) -> str:
     """Create a link for ``user`` and return its absolute path (``/en/account/login/link/<token>/``).
 
@@ -117,6 +118,7 @@ def issue_login_link(
         token_hash=hash_token(token),
         expires_at=now + link_lifetime(purpose),
         requested_from=audit.client_ip(request) if request is not None else client,
+        message_key=message_key[:200],
     )
     path = reverse("login-link:confirm", kwargs={"token": token})
     next_url = safe_next_url(next_url, request)
@@ -224,15 +226,27 @@ def request_login_link(email: str, *, request: HttpRequest, next_url: str = "") 
         "next_url": safe_next_url(next_url, request),
         "base_url": base_url.rstrip("/"),
         "client": audit.client_ip(request) or "",
+        "request_id": secrets.token_hex(16),
     }
     transaction.on_commit(lambda: send_login_link.enqueue(**arguments))
     return True
 
 
 @task()
-def send_login_link(email: str, *, page_language: str, next_url: str, base_url: str, client: str) -> bool:
-    """Mail a log-in link to ``email`` if it belongs to an account that may use one and fewer than
-    EMAIL_LIMIT links went to it in the last EMAIL_WINDOW. Returns whether a link was sent."""
+def send_login_link(
+    email: str, *, page_language: str, next_url: str, base_url: str, client: str, request_id: str = ""
+) -> bool:
+    """Queue a log-in link e-mail to ``email`` in the outbox if it belongs to an account that may use
+    one and fewer than EMAIL_LIMIT links went (or are going) to it in the last EMAIL_WINDOW. Returns
+    whether a message was queued.
+
+    The link itself is issued by the outbox's sender just before the message leaves
+    (``notifications.prepare_login_link``), and again, voiding the first, if the sending is retried.
+    ``request_id`` makes the task idempotent: run twice, it queues one message."""
+    from majlis.core import outbox
+
+    from .notifications import LOGIN_LINK_TEMPLATE
+
     user = user_for_email(email)
     if user is None:
         return False
@@ -240,22 +254,45 @@ def send_login_link(email: str, *, page_language: str, next_url: str, base_url: 
     with transaction.atomic():
         # Lock the account row so that parallel requests cannot exceed the per-address limit.
         get_user_model().objects.select_for_update().filter(pk=user.pk).first()
-        # Only links people asked for count: invitations the organisers send do not use up the limit.
-        recent = LoginLink.objects.filter(user=user, created_at__gte=since, purpose=LoginLink.Purpose.LOGIN)
-        if recent.count() >= EMAIL_LIMIT:
+        if _links_asked_for(user, since) >= EMAIL_LIMIT:
             audit.record(
                 "account.login_link_refused", obj=user, client=client or None, reason="too many links for this e-mail"
             )
             return False
-        language = mail_language(user, page_language)
-        with translation.override(language):
-            path = issue_login_link(user, next_url=next_url, client=client or None)
-            subject, body = render_login_link_mail(base_url + path)
-        audit.record("account.login_link_sent", obj=user, client=client or None, language=language)
-    from majlis.core.tasks import send_mail_task
-
-    send_mail_task.call(subject, body, [user.email])
+        outbox.queue(
+            key=f"login-link:{user.pk}:{request_id or secrets.token_hex(16)}",
+            template=LOGIN_LINK_TEMPLATE,
+            recipient=user.email,
+            language=mail_language(user, page_language),
+            context={"user": user.pk, "next": next_url, "base_url": base_url, "client": client},
+            related=outbox.related_key(user),
+        )
     return True
+
+
+def _links_asked_for(user: Any, since: datetime) -> int:
+    """How many log-in e-mails the person asked for since ``since``: the links issued (one per message,
+    however many attempts it took) and the messages still waiting to issue theirs. Invitations the
+    organisers send do not count."""
+    from majlis.core import outbox
+    from majlis.core.models import OutboxMessage
+
+    from .notifications import LOGIN_LINK_TEMPLATE
+
+    links = LoginLink.objects.filter(user=user, created_at__gte=since, purpose=LoginLink.Purpose.LOGIN)
+    carried = set(links.exclude(message_key="").values_list("message_key", flat=True))
+    direct = links.filter(message_key="").count()
+    waiting = (
+        OutboxMessage.objects.filter(
+            template=LOGIN_LINK_TEMPLATE,
+            related=outbox.related_key(user),
+            created_at__gte=since,
+            status__in=[OutboxMessage.Status.QUEUED, OutboxMessage.Status.FAILED],
+        )
+        .exclude(key__in=carried)
+        .count()
+    )
+    return len(carried) + direct + waiting
 
 
 def absolute_url(path: str, request: HttpRequest) -> str:

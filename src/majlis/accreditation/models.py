@@ -531,39 +531,6 @@ class SessionInvitation(models.Model):
         return f"{self.application} — {self.session}"
 
 
-class Notification(models.Model):
-    """An e-mail to send, sent, or failed: organisers see every one; a key stops sending twice."""
-
-    class Status(models.TextChoices):
-        QUEUED = "queued", _("queued")
-        SENT = "sent", _("sent")
-        FAILED = "failed", _("failed, will retry")
-        GAVE_UP = "gave_up", _("failed")
-
-    key = models.CharField(max_length=200, unique=True)
-    event = models.ForeignKey(Event, on_delete=models.CASCADE, related_name="+", null=True, blank=True)
-    application = models.ForeignKey(
-        Application, on_delete=models.SET_NULL, null=True, blank=True, related_name="notifications"
-    )
-    recipient = models.EmailField(_("recipient"))
-    language = models.CharField(_("language"), max_length=5)
-    template = models.CharField(_("template"), max_length=100)
-    subject = models.CharField(_("subject"), max_length=300)
-    status = models.CharField(_("status"), max_length=8, choices=Status.choices, default=Status.QUEUED, db_index=True)
-    attempts = models.PositiveSmallIntegerField(_("attempts"), default=0)
-    last_error = models.TextField(_("last error"), blank=True)
-    created_at = models.DateTimeField(_("created"), auto_now_add=True)
-    sent_at = models.DateTimeField(_("sent"), null=True, blank=True)
-
-    class Meta:
-        verbose_name = _("e-mail notification")
-        verbose_name_plural = _("e-mail notifications")
-        ordering = ["-created_at"]
-
-    def __str__(self) -> str:
-        return f"{self.template} → {self.recipient} ({self.status})"
-
-
 class LoginLink(models.Model):
     """A one-time e-mail log-in link, single use. Only a hash is stored.
 
@@ -583,6 +550,8 @@ class LoginLink(models.Model):
     expires_at = models.DateTimeField()
     used_at = models.DateTimeField(null=True, blank=True)
     requested_from = models.GenericIPAddressField(null=True, blank=True)
+    # The outbox message that carried it: a retried message voids the links of its earlier attempts.
+    message_key = models.CharField(max_length=200, blank=True, db_index=True)
 
     class Meta:
         verbose_name = _("log-in link")

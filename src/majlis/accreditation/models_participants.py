@@ -140,7 +140,7 @@ class VisaLetter(models.Model):
 class MassMailing(models.Model):
     """One e-mail written by the organisers to the participants matching a filter of their list.
 
-    Subject and body exist per language (English required); each recipient gets one ``Notification``
+    Subject and body exist per language (English required); each recipient gets one ``OutboxMessage``
     in their own language, keyed ``mass:<mailing>:<application>`` so that no one gets it twice.
     """
 

@@ -1,35 +1,39 @@
-"""E-mails to participants and focal points: queued in a transaction, sent by a background task.
+"""Accreditation's e-mails: their registry entries in the core outbox, their context, their links.
 
-``queue`` writes a ``Notification`` row whose unique ``key`` names the occurrence it announces
-(for a transition: the audit entry's id), so the same occurrence is never mailed twice, and
-enqueues ``tasks.send_notification`` once the transaction commits. The task renders the message
-in the recipient's language at send time — one-time log-in links are issued then, so that they
-are never stored in clear and their lifetime starts when the message leaves — and records every
-failure on the row, where organisers see it (``failed_notifications``).
+Every e-mail goes through ``majlis.core.outbox`` (see there: one ``OutboxMessage`` per occurrence,
+sent by a background task, retried, never sent twice). This module registers accreditation's
+templates (``register_templates``, from ``apps.py``) and queues its messages with a JSON context
+of ids (``queue``); ``build_context`` turns those ids back into what the templates show, reading
+only. The one-time log-in links that invitations and the log-in page's e-mails carry are issued by
+the registered ``prepare`` step, just before the message leaves — so that a link is never stored in
+clear and its lifetime starts when the message leaves —, and a link of an attempt that failed is
+voided, so a retried message never leaves two live links.
 
 Nothing secret is put in a message: no passport number, no other person's data.
 """
 
 from __future__ import annotations
 
-from datetime import UTC, timedelta
+from datetime import UTC, tzinfo
 from typing import Any
 
 from django.conf import settings
+from django.contrib.auth import get_user_model
 from django.core.mail import EmailMultiAlternatives
-from django.db import transaction
 from django.db.models import QuerySet
 from django.template.loader import render_to_string
 from django.urls import NoReverseMatch, reverse
-from django.utils import timezone, translation
 from django.utils.translation import gettext_lazy as _
 
-from .models import Application, Delegation, LoginLink, Mode, Notification
+from majlis.core import audit, outbox
+from majlis.core.models import OutboxMessage
+from majlis.events.models import Event
+
+from .models import Application, Delegation, LoginLink, MassMailing, Mode
 from .salutations import salutation
 
-MAX_ATTEMPTS = 5
-# Minutes to wait before the next attempt after the 1st, 2nd, 3rd, 4th failure.
-RETRY_DELAYS_MINUTES = (2, 10, 30, 120)
+MAX_ATTEMPTS = outbox.MAX_ATTEMPTS
+RETRY_DELAYS_MINUTES = outbox.RETRY_DELAYS_MINUTES
 
 SUBJECTS = {
     "received": _("We have received your application"),
@@ -55,12 +59,15 @@ SUBJECTS = {
 
 # Decision e-mails that tell where and when to collect the badge.
 DESK_TEMPLATES = frozenset({"approved", "promoted"})
-
-TEMPLATES = frozenset(SUBJECTS)
-# Messages about one session: their key is ``application:<id>:<template>:<session id>:<audit entry id>``.
+# Messages about one session: their context names it (``"session": <id>``).
 SESSION_TEMPLATES = frozenset(
     {"session_seat_confirmed", "session_invitation", "session_invitation_withdrawn", "session_seat_released"}
 )
+# Invitations carry a personal long-lived log-in link, issued when the message leaves.
+INVITATION_TEMPLATES = frozenset({"delegation_invitation", "member_invitation"})
+# The log-in page's e-mail: a 20-minute link (``login_links.request_login_link``).
+LOGIN_LINK_TEMPLATE = "login_link"
+TEMPLATES = frozenset(SUBJECTS) | {LOGIN_LINK_TEMPLATE}
 
 
 def public_url(path: str) -> str:
@@ -76,10 +83,16 @@ def _reverse(name: str, fallback: str, **kwargs: Any) -> str:
         return fallback
 
 
-def subject_for(template: str, event: Any, language: str) -> str:
-    with translation.override(language):
+def subject_for(template: str, event: Any, language: str | None = None) -> str:
+    """``"<event's short title>: <the template's subject>"`` in the active language."""
+    from django.utils import translation
+
+    with translation.override(language or translation.get_language()):
         title = str(event.short_title or event.title) if event is not None else "Majlis"
         return f"{title}: {SUBJECTS[template]}"[:300]
+
+
+# --- Queueing -------------------------------------------------------------------------------------
 
 
 def queue(
@@ -90,99 +103,101 @@ def queue(
     language: str,
     event: Any = None,
     application: Application | None = None,
-    subject: str = "",
-) -> Notification:
-    """Record an e-mail to send and send it once the current transaction commits. Idempotent per key.
+    delegation: Delegation | None = None,
+    session: Any = None,
+    mailing: MassMailing | None = None,
+    user: Any = None,
+) -> OutboxMessage:
+    """Queue an accreditation e-mail about these objects (only their ids are stored). Idempotent per key.
 
-    ``subject`` replaces the template's own (the organisers' mass e-mails have theirs)."""
+    An invitation names the ``user`` its link logs in (the services create the account first: the
+    sending only issues the link)."""
     if template not in TEMPLATES:
         raise ValueError(f"Unknown e-mail template {template!r}")
-    language = language if language in dict(settings.LANGUAGES) else settings.LANGUAGE_CODE
-    notification, created = Notification.objects.get_or_create(
-        key=key[:200],
-        defaults={
-            "event": event,
-            "application": application,
-            "recipient": recipient,
-            "language": language,
-            "template": template,
-            "subject": subject[:300] or subject_for(template, event, language),
-        },
+    objects = {"application": application, "delegation": delegation, "session": session, "mailing": mailing}
+    context: dict[str, Any] = {name: obj.pk for name, obj in objects.items() if obj is not None}
+    if user is not None:
+        context["user"] = user.pk
+    if event is None:
+        event = application.event if application is not None else delegation.event if delegation else None
+    about = application or delegation or user
+    return outbox.queue(
+        key=key,
+        template=template,
+        recipient=recipient,
+        language=language,
+        context=context,
+        event_id=event.pk if event is not None else None,
+        related=outbox.related_key(about) if about is not None else "",
     )
-    if created:
-        enqueue(notification)
-    return notification
 
 
-def enqueue(notification: Notification, *, run_after: Any = None) -> None:
-    """Hand the notification to the task queue.
-
-    With the database queue the task row is written in the current transaction, so the e-mail
-    and its task are committed (or rolled back) together: nothing is lost between the two. Other
-    backends (the immediate one in tests) run the task once the transaction has committed.
-    """
-    from . import tasks
-
-    notification_id = notification.pk
-    task = tasks.send_notification
-    backend = task.get_backend()
-    if run_after is not None and backend.supports_defer:
-        task = task.using(run_after=run_after)
-    if type(backend).__module__.startswith("django_tasks_db"):
-        task.enqueue(notification_id)
-    else:
-        transaction.on_commit(lambda: task.enqueue(notification_id))
+def enqueue(notification: OutboxMessage, *, run_after: Any = None) -> None:
+    outbox.enqueue(notification, run_after=run_after)
 
 
-def requeue_stuck_notifications(older_than: timedelta = timedelta(minutes=30), *, now: Any = None) -> int:
-    """Enqueue again the e-mails still waiting long after they were queued (a worker lost, a backend
-    changed); sending is idempotent, so a duplicate task sends nothing twice. Returns how many."""
-    stuck = Notification.objects.filter(
-        status=Notification.Status.QUEUED, created_at__lt=(now or timezone.now()) - older_than
-    ).order_by("pk")
-    count = 0
-    for notification in stuck:
-        enqueue(notification)
-        count += 1
-    return count
+def requeue_stuck_notifications(*args: Any, **kwargs: Any) -> int:
+    return outbox.requeue_stuck(*args, **kwargs)
 
 
-def failed_notifications(event: Any) -> QuerySet[Notification]:
+def failed_notifications(event: Any) -> QuerySet[OutboxMessage]:
     """E-mails of the event that could not be sent (still retrying, or given up): for organisers."""
-    return (
-        Notification.objects.filter(event=event, status__in=[Notification.Status.FAILED, Notification.Status.GAVE_UP])
-        .select_related("application")
-        .order_by("-created_at")
+    return outbox.failed(event_id=event.pk)
+
+
+def about_application(application: Application) -> QuerySet[OutboxMessage]:
+    """Every e-mail about this application (its decisions, sessions, invitations, mass mail)."""
+    return outbox.messages_about(application)
+
+
+def retry_notification(notification: OutboxMessage, *, actor: Any, request: Any = None) -> OutboxMessage:
+    """An organiser sends a failed e-mail again (same row, same key: it still cannot go out twice)."""
+    events = (
+        Event.objects.filter(pk=notification.event_id) if notification.event_id is not None else Event.objects.none()
     )
+    slug = events.values_list("slug", flat=True).first() or ""
+    return outbox.retry(notification, actor=actor, request=request, event_slug=slug)
 
 
-# --- Rendering (at send time, in the recipient's language) --------------------------------------
+# --- Rendering (at send time, in the recipient's language; reads only) -----------------------------
 
 
-def delegation_of(notification: Notification) -> Delegation | None:
-    """Delegation messages carry the delegation in their key: ``delegation:<id>:...``."""
-    kind, _sep, rest = notification.key.partition(":")
-    if kind != "delegation":
-        return None
-    pk = rest.split(":", 1)[0]
-    return Delegation.objects.select_related("event", "organisation").filter(pk=pk).first() if pk.isdigit() else None
+def _pk(message: OutboxMessage, name: str) -> int | None:
+    value = message.context.get(name) if isinstance(message.context, dict) else None
+    return value if isinstance(value, int) else None
 
 
-def _login_link(user: Any, next_url: str = "") -> str:
-    """An invitation's personal link: the long-lived kind (``MAJLIS_INVITATION_LINK_HOURS``), single use."""
-    from .login_links import issue_login_link
-
-    next_url = next_url or _reverse("account:home", "/account/")
-    return public_url(issue_login_link(user, next_url=next_url, request=None, purpose=LoginLink.Purpose.INVITATION))
+def _event(message: OutboxMessage) -> Event | None:
+    return Event.objects.filter(pk=message.event_id).first() if message.event_id is not None else None
 
 
-def build_context(notification: Notification) -> dict[str, Any]:
-    """What the message templates show. Call inside ``translation.override(notification.language)``."""
-    application = notification.application
-    delegation = delegation_of(notification)
+def time_zone(message: OutboxMessage) -> tzinfo:
+    event = _event(message)
+    return event.tz if event is not None else UTC
+
+
+def build_context(notification: OutboxMessage) -> dict[str, Any]:
+    """What the message templates show, from the ids of its context. Reads only: it creates no
+    account, issues no link and writes nothing (the link is ``prepare``'s). Call inside
+    ``translation.override(notification.language)``."""
+    template = notification.template
+    application_id = _pk(notification, "application")
+    application = (
+        Application.objects.select_related("event", "delegation__organisation", "category")
+        .filter(pk=application_id)
+        .first()
+        if application_id is not None
+        else None
+    )
+    delegation_id = _pk(notification, "delegation")
+    delegation = (
+        Delegation.objects.select_related("event", "organisation").filter(pk=delegation_id).first()
+        if delegation_id is not None
+        else None
+    )
     if delegation is None and application is not None:
         delegation = application.delegation
-    event = notification.event or (application.event if application else delegation.event if delegation else None)
+    event = _event(notification) or (application.event if application else delegation.event if delegation else None)
     context: dict[str, Any] = {
         "event": event,
         "application": application,
@@ -198,106 +213,163 @@ def build_context(notification: Notification) -> dict[str, Any]:
         context["reason"] = application.decision_reason
         context["salutation"] = salutation(application)
         context["reference"] = application.reference
-    if notification.template in DESK_TEMPLATES and event is not None:
+    if template in DESK_TEMPLATES and event is not None:
         from .services import participants as services_participants
 
         context["desks"] = services_participants.desks(event) if context["in_person"] else []
         context["organiser_details"] = services_participants.organiser_details(event)
-    if notification.template == "waitlisted" and application is not None:
+    if template == "waitlisted" and application is not None:
         from .services import participants as services_participants
 
         context["waitlist_position"] = services_participants.waitlist_position(application)
-    if notification.template == "mass_mail":
-        from .services import participants as services_participants
-
-        context["mailing"] = services_participants.mailing_of(notification)
-    if notification.template in {"delegation_rejected", "delegation_approved"} and delegation is not None:
+    if template == "mass_mail":
+        mailing_id = _pk(notification, "mailing")
+        context["mailing"] = (
+            MassMailing.objects.select_related("event").filter(pk=mailing_id).first() if mailing_id else None
+        )
+    if template in {"delegation_rejected", "delegation_approved"} and delegation is not None:
         context["reason"] = delegation.decision_reason
-    if notification.template in SESSION_TEMPLATES:
-        session_id = notification.key.rsplit(":", 2)[-2] if notification.key.count(":") >= 4 else ""
+    if template in SESSION_TEMPLATES:
         from majlis.programme.models import Session
 
-        context["session"] = Session.objects.filter(pk=session_id).first() if session_id.isdigit() else None
+        session_id = _pk(notification, "session")
+        context["session"] = Session.objects.filter(pk=session_id).first() if session_id is not None else None
         if context["session"] is not None and application is not None:
             context["seat"] = application.seats.filter(session=context["session"]).first()
-    if notification.template in {"delegation_invitation", "member_invitation"}:
+    if template in INVITATION_TEMPLATES:
         from .login_links import invitation_link_lifetime
 
         context["link_hours"] = int(invitation_link_lifetime().total_seconds() // 3600)
-    if notification.template == "delegation_invitation" and delegation is not None:
-        from .services import user_for_email
-
-        mine = _reverse("events:delegations:mine", "", event=delegation.event.slug)
-        context["link"] = _login_link(user_for_email(delegation.focal_point_email), mine)
-    if notification.template == "member_invitation" and application is not None:
-        from .services import user_for_email
-
-        context["link"] = _login_link(application.user or user_for_email(application.email))
     return context
 
 
-def build_message(notification: Notification) -> EmailMultiAlternatives:
-    event = notification.event or (notification.application.event if notification.application else None)
-    with translation.override(notification.language), timezone.override(event.tz if event else UTC):
-        context = build_context(notification)
-        base = f"accreditation/email/{notification.template}"
-        text = render_to_string(f"{base}.txt", context)
-        html = render_to_string(f"{base}.html", context)
-    message = EmailMultiAlternatives(notification.subject, text, None, [notification.recipient])
-    message.attach_alternative(html, "text/html")
-    message.extra_headers["Content-Language"] = notification.language
-    return message
+def subject(notification: OutboxMessage, context: dict[str, Any]) -> str:
+    """``"<event>: <subject>"``; a mass e-mail's subject is the organisers' own."""
+    event = context.get("event")
+    if notification.template == "mass_mail" and context.get("mailing") is not None:
+        title = str(event.short_title or event.title) if event is not None else "Majlis"
+        return f"{title}: {context['mailing'].subject}"[:300]
+    return subject_for(notification.template, event)
 
 
-def mark_sent(notification: Notification) -> None:
-    notification.status = Notification.Status.SENT
-    notification.attempts += 1
-    notification.sent_at = timezone.now()
-    notification.last_error = ""
-    notification.save(update_fields=["status", "attempts", "sent_at", "last_error"])
+def build_message(notification: OutboxMessage) -> EmailMultiAlternatives:
+    """The message as it would leave (for previews): rendering writes nothing."""
+    return outbox.render(notification)
 
 
-def mark_failed(notification: Notification, error: BaseException) -> bool:
-    """Record a failed attempt; returns whether another attempt should be scheduled."""
-    notification.attempts += 1
-    notification.last_error = f"{type(error).__name__}: {error}"[:2000]
-    give_up = notification.attempts >= MAX_ATTEMPTS
-    notification.status = Notification.Status.GAVE_UP if give_up else Notification.Status.FAILED
-    notification.save(update_fields=["status", "attempts", "last_error"])
-    return not give_up
+# --- Log-in links: the explicit, audited step before an invitation or a log-in e-mail leaves ----------
 
 
-def retry_delay(attempts: int) -> timedelta:
-    index = min(max(attempts, 1), len(RETRY_DELAYS_MINUTES)) - 1
-    return timedelta(minutes=RETRY_DELAYS_MINUTES[index])
+def _link_user(message: OutboxMessage) -> Any:
+    """The account the message's link logs in: named in its context by the service that queued it.
+
+    Messages queued before the outbox moved to core have no ``user`` in their context: the account
+    is the application's, or the one of the focal point's address (created if need be, as the
+    sending did then)."""
+    user_id = _pk(message, "user")
+    if user_id is not None:
+        return get_user_model().objects.filter(pk=user_id, is_active=True).first()
+    from .services import user_for_email
+
+    application_id = _pk(message, "application")
+    application = Application.objects.filter(pk=application_id).first() if application_id else None
+    if application is not None:
+        return application.user or user_for_email(application.email)
+    delegation_id = _pk(message, "delegation")
+    delegation = Delegation.objects.filter(pk=delegation_id).first() if delegation_id else None
+    return user_for_email(delegation.focal_point_email) if delegation is not None else None
 
 
-def retry_notification(notification: Notification, *, actor: Any, request: Any = None) -> Notification:
-    """An organiser sends a failed e-mail again (same row, same key: it still cannot go out twice)."""
-    from django.core.exceptions import ValidationError
+def void_links(message: OutboxMessage) -> int:
+    """Make the unused links issued for this message unusable (its attempt failed, or it is tried again)."""
+    from django.utils import timezone
 
-    from majlis.core import audit
+    now = timezone.now()
+    return LoginLink.objects.filter(message_key=message.key, used_at__isnull=True, expires_at__gt=now).update(
+        expires_at=now
+    )
 
-    with transaction.atomic():
-        locked = Notification.objects.select_for_update().get(pk=notification.pk)
-        if locked.status == Notification.Status.SENT:
-            raise ValidationError(_("This e-mail has already been sent."), code="sent")
-        if locked.status == Notification.Status.QUEUED:
-            raise ValidationError(_("This e-mail is already waiting to be sent."), code="queued")
-        if locked.status == Notification.Status.GAVE_UP:
-            # A fresh series of attempts, asked for by a person.
-            locked.attempts = 0
-        locked.status = Notification.Status.QUEUED
-        locked.save(update_fields=["status", "attempts"])
-        audit.record(
-            "accreditation.mail_retried",
-            actor=actor,
-            obj=locked,
-            event_slug=locked.event.slug if locked.event is not None else "",  # (no query when no event)
-            request=request,
-            template=locked.template,
+
+def _issue_for(message: OutboxMessage, *, next_url: str, purpose: str, client: str | None = None) -> str:
+    """Void the links of earlier attempts, issue a new one; returns its path (in the active language)."""
+    from .login_links import issue_login_link, may_use_login_links
+
+    user = _link_user(message)
+    if user is None or not may_use_login_links(user):
+        # The account is gone, or must now log in with its password and second factor.
+        raise outbox.DoNotSend("This account may not log in by e-mail link.")
+    void_links(message)
+    path = issue_login_link(user, next_url=next_url, client=client, purpose=purpose, message_key=message.key)
+    audit.record(
+        "account.login_link_sent",
+        obj=user,
+        client=client or None,
+        language=message.language,
+        purpose=purpose,
+        message=message.pk,
+    )
+    return path
+
+
+def prepare_invitation(message: OutboxMessage) -> dict[str, Any]:
+    """An invitation's personal link (``MAJLIS_INVITATION_LINK_HOURS``, single use)."""
+    next_url = _reverse("account:home", "/account/")
+    if message.template == "delegation_invitation":
+        delegation_id = _pk(message, "delegation")
+        delegations = Delegation.objects.filter(pk=delegation_id) if delegation_id else Delegation.objects.none()
+        slug = delegations.values_list("event__slug", flat=True).first()
+        if slug:
+            next_url = _reverse("events:delegations:mine", "", event=slug) or next_url
+    path = _issue_for(message, next_url=next_url, purpose=LoginLink.Purpose.INVITATION)
+    return {"link": public_url(path)}
+
+
+def prepare_login_link(message: OutboxMessage) -> dict[str, Any]:
+    """The log-in page's link (20 minutes, single use), on the address the request came to."""
+    context = message.context if isinstance(message.context, dict) else {}
+    path = _issue_for(
+        message,
+        next_url=str(context.get("next") or ""),
+        purpose=LoginLink.Purpose.LOGIN,
+        client=str(context.get("client") or "") or None,
+    )
+    base_url = str(context.get("base_url") or "") or public_url("").rstrip("/")
+    return {"url": base_url + path}
+
+
+def login_link_context(message: OutboxMessage) -> dict[str, Any]:
+    from .login_links import LINK_LIFETIME
+
+    return {"minutes": int(LINK_LIFETIME.total_seconds() // 60)}
+
+
+def login_link_subject(message: OutboxMessage, context: dict[str, Any]) -> str:
+    return render_to_string("accreditation/email/login_link_subject.txt", context)
+
+
+def register_templates() -> None:
+    """Accreditation's entries in the outbox's registry (called from ``apps.py``)."""
+    for template in SUBJECTS:
+        invitation = template in INVITATION_TEMPLATES
+        outbox.register(
+            outbox.MailTemplate(
+                name=template,
+                subject=subject,
+                text_template=f"accreditation/email/{template}.txt",
+                html_template=f"accreditation/email/{template}.html",
+                build_context=build_context,
+                prepare=prepare_invitation if invitation else None,
+                discard=void_links if invitation else None,
+                time_zone=time_zone,
+            )
         )
-        enqueue(locked)
-    notification.status = locked.status
-    notification.attempts = locked.attempts
-    return locked
+    outbox.register(
+        outbox.MailTemplate(
+            name=LOGIN_LINK_TEMPLATE,
+            subject=login_link_subject,
+            text_template="accreditation/email/login_link_body.txt",
+            build_context=login_link_context,
+            prepare=prepare_login_link,
+            discard=void_links,
+        )
+    )

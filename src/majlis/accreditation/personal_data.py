@@ -18,13 +18,14 @@ from datetime import date, datetime, timedelta
 from typing import Any
 
 from django.db import transaction
-from django.db.models import Q
+from django.db.models import CharField, Q, Value
+from django.db.models.functions import Cast, Concat
 from django.http import HttpRequest
 from django.urls import NoReverseMatch, reverse
 from django.utils import timezone
 
-from majlis.core import audit, crypto
-from majlis.core.models import AuditEntry
+from majlis.core import audit, crypto, outbox
+from majlis.core.models import AuditEntry, OutboxMessage
 from majlis.events.models import Event
 
 from .models import (
@@ -34,7 +35,6 @@ from .models import (
     Delegation,
     DelegationDocument,
     LoginLink,
-    Notification,
     SessionSeat,
     Vetting,
     VisaLetter,
@@ -74,7 +74,7 @@ PERSONAL_FIELDS: dict[str, Any] = {
     "user": None,
 }
 FILE_FIELDS = ("photo", "supporting_document")
-SENT_OR_ABANDONED = (Notification.Status.SENT, Notification.Status.GAVE_UP)
+SENT_OR_ABANDONED = (OutboxMessage.Status.SENT, OutboxMessage.Status.GAVE_UP)
 
 
 def _iso(value: date | datetime | None) -> str | None:
@@ -104,10 +104,10 @@ def export_personal_data(user: Any, *, request: HttpRequest | None = None) -> di
     for seat in seats:
         seats_by_application.setdefault(seat.application_id, []).append(seat)
 
-    notification_filter = Q(application__in=applications)
+    notification_filter = Q(related__in=[outbox.related_key(application) for application in applications])
     if user.email:
         notification_filter |= Q(recipient__iexact=user.email)
-    notifications = Notification.objects.filter(notification_filter).order_by("created_at", "pk")
+    notifications = OutboxMessage.objects.filter(notification_filter).order_by("created_at", "pk")
 
     about = Q(object_type=user._meta.label, object_id=str(user.pk)) | Q(
         object_type=APPLICATION_LABEL, object_id__in=[str(a.pk) for a in applications]
@@ -411,7 +411,7 @@ def purge_application(
     Vetting.objects.filter(application=application).delete()  # the security services' assessment goes too
     # An e-mail still to be sent (the "cancelled" one a deletion request causes) keeps its address
     # until it leaves; ``purge_event`` clears it afterwards.
-    Notification.objects.filter(application=application, status__in=SENT_OR_ABANDONED).update(recipient="")
+    outbox.messages_about(application).filter(status__in=SENT_OR_ABANDONED).update(recipient="")
     VisaLetter.objects.filter(application=application).update(embassy="", include_passport=False)
     audit.redact(
         AuditEntry.objects.filter(object_type=APPLICATION_LABEL, object_id=str(application.pk)),
@@ -466,9 +466,12 @@ def purge_event(event: Event, *, now: datetime | None = None, dry_run: bool = Fa
                 locked, now=now, reason="retention period over" if passed else "deletion requested"
             )
     if not dry_run:
-        Notification.objects.filter(
-            application__event=event, application__personal_data_purged_at__isnull=False, status__in=SENT_OR_ABANDONED
-        ).exclude(recipient="").update(recipient="")
+        purged = Application.objects.filter(event=event, personal_data_purged_at__isnull=False).annotate(
+            about=Concat(Value(f"{APPLICATION_LABEL.lower()}:"), Cast("pk", CharField()))
+        )
+        OutboxMessage.objects.filter(related__in=purged.values("about"), status__in=SENT_OR_ABANDONED).exclude(
+            recipient=""
+        ).update(recipient="")
     if passed:
         _purge_delegations(event, result, dry_run=dry_run)
     return result

@@ -16,6 +16,8 @@ from django.conf import settings
 from django.db.models import Prefetch, Q, QuerySet
 from django.utils import timezone
 
+from majlis.core import outbox
+from majlis.core.models import OutboxMessage
 from majlis.events.models import Event
 
 from .models import (
@@ -25,7 +27,6 @@ from .models import (
     Delegation,
     EventCapacity,
     Mode,
-    Notification,
     PrivacyNotice,
     SessionSeat,
 )
@@ -49,7 +50,7 @@ ACTIVE_STATUSES = (
     Application.Status.APPROVED,
     Application.Status.WAITLISTED,
 )
-FAILED_NOTIFICATION_STATUSES = (Notification.Status.FAILED, Notification.Status.GAVE_UP)
+FAILED_NOTIFICATION_STATUSES = outbox.FAILED_STATUSES
 
 
 @dataclass
@@ -193,14 +194,9 @@ def sessions_to_invite_to(application: Application) -> QuerySet[Any]:
     )
 
 
-def failed_notifications(event: Event) -> QuerySet[Notification]:
+def failed_notifications(event: Event) -> QuerySet[OutboxMessage]:
     """E-mails of this event that could not be sent (yet): organisers must see every one."""
-    return (
-        Notification.objects.filter(status__in=FAILED_NOTIFICATION_STATUSES)
-        .filter(Q(event=event) | Q(application__event=event))
-        .select_related("application")
-        .order_by("-created_at")
-    )
+    return outbox.failed(event_id=event.pk)
 
 
 def mode_values() -> list[str]:

@@ -1,23 +1,17 @@
 """Accreditation's periodic jobs, registered with ``majlis.core.scheduler`` in ``apps.py``.
 
-Each takes ``now`` (the moment the run is for) and returns a short summary for the log.
+Each takes ``now`` (the moment the run is for) and returns a short summary for the log. Stuck
+e-mails are re-queued by core's ``core.requeue_stuck_emails`` (``majlis.core.outbox``).
 """
 
 from __future__ import annotations
 
-from datetime import datetime, time, timedelta
+from datetime import datetime, time
 
 from majlis.core import scheduler
 
-REQUEUE_EVERY = timedelta(minutes=10)
 PURGE_AT = time(2, 30)
 LOGIN_LINK_CLEANING_AT = time(3, 0)
-
-
-def requeue_stuck_emails(*, now: datetime) -> str:
-    from .notifications import requeue_stuck_notifications
-
-    return f"{requeue_stuck_notifications(now=now)} e-mail(s) queued again"
 
 
 def purge_personal_data(*, now: datetime) -> str:
@@ -40,7 +34,6 @@ def delete_expired_login_links(*, now: datetime) -> str:
 
 
 def register() -> None:
-    scheduler.register("accreditation.requeue_stuck_emails", f"{__name__}.requeue_stuck_emails", every=REQUEUE_EVERY)
     scheduler.register("accreditation.purge_personal_data", f"{__name__}.purge_personal_data", daily_at=PURGE_AT)
     scheduler.register(
         "accreditation.delete_expired_login_links",

@@ -1,8 +1,36 @@
-"""Accreditation's part of a new event: called by ``events.signals.event_created`` (connected in apps.py)."""
+"""Accreditation's signals, and its part of a new event.
+
+Signals sent by the services once their transaction commits (``majlis.core.signals.send_on_commit``),
+for the apps above accreditation (badges, hybrid access, negotiations) to react without being
+imported by it. Each is sent once per change, never for a change that was rolled back; the
+``application`` or ``delegation`` is the instance as the service left it (re-read it to lock it).
+
+- ``application_changed``: any recorded change of an application (submission, review, decision,
+  promotion from the waiting list, edited data, …). Arguments: ``application``, ``action`` (the audit
+  action without its ``accreditation.`` prefix, e.g. ``"approved"``, ``"updated"``), ``old_status``,
+  ``new_status``, ``actor``.
+- ``application_decided``: the status became a decided one (``DECIDED_STATUSES``: approved,
+  waitlisted, rejected, cancelled, withdrawn), including a promotion from the waiting list. Sent
+  after ``application_changed`` for the same change. Arguments: ``application``, ``old_status``,
+  ``new_status``, ``actor``.
+- ``delegation_decided``: the organisers approved or rejected a delegation's credentials.
+  Arguments: ``delegation``, ``old_status``, ``new_status``, ``actor``.
+
+``set_up_new_event`` is accreditation's receiver of ``events.signals.event_created`` (connected in
+apps.py).
+"""
 
 from __future__ import annotations
 
 from typing import Any
+
+from django.dispatch import Signal
+
+application_changed = Signal()
+application_decided = Signal()
+delegation_decided = Signal()
+
+DECIDED_STATUSES = frozenset({"approved", "waitlisted", "rejected", "cancelled", "withdrawn"})
 
 
 def set_up_new_event(

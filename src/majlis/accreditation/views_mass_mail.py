@@ -18,17 +18,17 @@ from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.http import Http404, HttpRequest, HttpResponse, QueryDict
 from django.shortcuts import redirect
-from django.utils import translation
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_POST
 
-from majlis.core import audit
+from majlis.core import audit, outbox
+from majlis.core.models import OutboxMessage
 from majlis.events.models import Event
 
 from . import notifications, queries
-from .models import MassMailing, Notification
+from .models import MassMailing
 from .services import participants as services_participants
 from .views_manage import ParticipantFilterForm, _list_query, _render, manage_url, organiser_view
 
@@ -131,17 +131,14 @@ def mailing_new(request: HttpRequest, *, event_obj: Event) -> HttpResponse:
 
 def _preview(mailing: MassMailing, application: Any) -> dict[str, str]:
     """The e-mail exactly as ``application``'s person will receive it (nothing is saved or sent)."""
-    with translation.override(application.language or "en"):
-        title = str(mailing.event.short_title or mailing.event.title)
-        subject = f"{title}: {mailing.subject}"
-    notification = Notification(
+    notification = OutboxMessage(
         key=services_participants.mass_mail_key(mailing, application),
-        event=mailing.event,
-        application=application,
+        event_id=mailing.event_id,
+        related=outbox.related_key(application),
         recipient=application.email,
         language=application.language or "en",
         template=services_participants.MASS_MAIL_TEMPLATE,
-        subject=subject,
+        context={"application": application.pk, "mailing": mailing.pk},
     )
     message = notifications.build_message(notification)
     return {"subject": str(message.subject), "body": str(message.body), "language": notification.language}

@@ -4,11 +4,14 @@ from __future__ import annotations
 
 from typing import Any
 
-from django.contrib import admin
+from django.contrib import admin, messages
 from django.contrib.auth import get_user_model
 from django.contrib.auth.admin import GroupAdmin, UserAdmin
 from django.contrib.auth.models import Group
+from django.core.exceptions import ValidationError
+from django.db.models import QuerySet
 from django.http import HttpRequest
+from django.utils.translation import gettext_lazy as _
 from django_otp.plugins.otp_static.admin import StaticDeviceAdmin
 from django_otp.plugins.otp_static.models import StaticDevice
 from django_otp.plugins.otp_totp.admin import TOTPDeviceAdmin
@@ -16,8 +19,9 @@ from django_otp.plugins.otp_totp.models import TOTPDevice
 from django_tasks_db.admin import DBTaskResultAdmin
 from django_tasks_db.models import DBTaskResult
 
+from . import outbox
 from .admin_site import admin_site
-from .models import AuditEntry
+from .models import AuditEntry, OutboxMessage
 
 admin_site.register(get_user_model(), UserAdmin)
 admin_site.register(Group, GroupAdmin)
@@ -60,3 +64,51 @@ class AuditEntryAdmin(admin.ModelAdmin):
 
     def has_delete_permission(self, request: HttpRequest, obj: Any = None) -> bool:
         return False
+
+
+@admin.register(OutboxMessage, site=admin_site)
+class OutboxMessageAdmin(admin.ModelAdmin):
+    """Every e-mail of the platform, read-only: never lost, never edited; failed ones can be sent again."""
+
+    list_display = ["template", "recipient", "language", "status", "attempts", "created_at", "sent_at"]
+    list_filter = ["status", "template", "language"]
+    search_fields = ["recipient", "subject", "key", "related"]
+    readonly_fields = (
+        "key",
+        "event_id",
+        "related",
+        "recipient",
+        "language",
+        "template",
+        "context",
+        "subject",
+        "status",
+        "attempts",
+        "last_error",
+        "created_at",
+        "sent_at",
+    )
+    fields = readonly_fields
+    actions = ["retry_failed"]
+
+    def has_add_permission(self, request: HttpRequest) -> bool:
+        return False
+
+    def has_change_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return False
+
+    def has_delete_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return False  # never lost: every e-mail stays on record
+
+    @admin.action(description=_("Send the selected failed e-mails again"), permissions=["view"])
+    def retry_failed(self, request: HttpRequest, queryset: QuerySet[OutboxMessage]) -> None:
+        queued = 0
+        for message in queryset:
+            try:
+                outbox.retry(message, actor=request.user, request=request)
+            except ValidationError as error:
+                self.message_user(request, f"{message}: {' '.join(error.messages)}", messages.WARNING)
+            else:
+                queued += 1
+        if queued:
+            self.message_user(request, _("%(count)d e-mails are queued again.") % {"count": queued}, messages.SUCCESS)

@@ -4,6 +4,7 @@ from typing import Any
 
 from django.conf import settings
 from django.db import models
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
@@ -160,3 +161,56 @@ class Deadline(models.Model):
 
     def __str__(self) -> str:
         return f"{self.key} at {self.run_at:%Y-%m-%d %H:%M}"
+
+
+class OutboxMessage(models.Model):
+    """One e-mail of the platform, queued, sent or failed: every e-mail of every app goes through here.
+
+    ``key`` names the occurrence the message announces (e.g. ``application:42:approved:<audit id>``),
+    so the same occurrence is never mailed twice. ``template`` names an entry of the registry of
+    ``majlis.core.outbox``; ``context`` holds only ids and plain strings (never a secret, never a
+    log-in link) from which the entry rebuilds what the templates show, in the recipient's language,
+    when the message leaves. ``subject`` is rendered then too. ``event_id`` is the event the message
+    belongs to, without a foreign key: core knows no conference (``events`` deletes an event's
+    messages with it); ``related`` ("accreditation.application:42") lets organisers find a person's mail.
+    """
+
+    class Status(models.TextChoices):
+        QUEUED = "queued", _("queued")
+        SENT = "sent", _("sent")
+        FAILED = "failed", _("failed, will retry")
+        GAVE_UP = "gave_up", _("failed")
+
+    key = models.CharField(_("idempotency key"), max_length=200, unique=True)
+    event_id = models.PositiveBigIntegerField(_("event"), null=True, blank=True, db_index=True)
+    related = models.CharField(_("related object"), max_length=100, blank=True, db_index=True)
+    recipient = models.EmailField(_("recipient"), blank=True)
+    language = models.CharField(_("language"), max_length=5)
+    template = models.CharField(_("template"), max_length=100, db_index=True)
+    context = models.JSONField(_("context"), default=dict, blank=True)
+    subject = models.CharField(_("subject"), max_length=300, blank=True)
+    status = models.CharField(_("status"), max_length=8, choices=Status.choices, default=Status.QUEUED, db_index=True)
+    attempts = models.PositiveSmallIntegerField(_("attempts"), default=0)
+    last_error = models.TextField(_("last error"), blank=True)
+    # Not auto_now_add: the rows moved from the accreditation notifications keep their dates.
+    created_at = models.DateTimeField(_("created"), default=timezone.now, editable=False, db_index=True)
+    sent_at = models.DateTimeField(_("sent"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("e-mail")
+        verbose_name_plural = _("e-mails")
+        ordering = ["-created_at", "-id"]
+
+    def __str__(self) -> str:
+        return f"{self.template} → {self.recipient} ({self.status})"
+
+    @property
+    def related_label(self) -> str:
+        """``"accreditation.application"`` for ``related="accreditation.application:42"``."""
+        return self.related.rpartition(":")[0]
+
+    @property
+    def related_pk(self) -> int | None:
+        """``42`` for ``related="accreditation.application:42"``."""
+        pk = self.related.rpartition(":")[2]
+        return int(pk) if pk.isdigit() else None

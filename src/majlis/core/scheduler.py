@@ -2,7 +2,7 @@
 
 Apps register their periodic jobs in ``AppConfig.ready``::
 
-    scheduler.register("accreditation.requeue_stuck_emails", "majlis.accreditation.scheduled.requeue_stuck_emails",
+    scheduler.register("core.requeue_stuck_emails", "majlis.core.outbox.requeue_stuck_emails",
                        every=timedelta(minutes=10))
     scheduler.register("accreditation.purge_personal_data", "...", daily_at=time(3, 0))
 

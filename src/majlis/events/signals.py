@@ -6,6 +6,15 @@
 A receiver that raises rolls the creation back.
 """
 
+from typing import Any
+
 from django.dispatch import Signal
 
 event_created = Signal()
+
+
+def delete_event_mail(sender: Any, *, instance: Any, **kwargs: Any) -> None:
+    """An event's e-mails go with it (``core.OutboxMessage`` names its event by id, without a foreign key)."""
+    from majlis.core.models import OutboxMessage
+
+    OutboxMessage.objects.filter(event_id=instance.pk).delete()

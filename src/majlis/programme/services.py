@@ -14,9 +14,11 @@ from django.utils.text import slugify
 from django.utils.translation import gettext as _
 
 from majlis.core import audit
+from majlis.core.signals import send_on_commit
 from majlis.events.models import Event, EventRole, Organisation, Room
 from majlis.events.rules import is_organiser
 
+from . import signals
 from .models import Person, ProgrammeVersion, Session, SessionSpeaker
 from .protocol import protocol_order
 from .signals import session_access_changed
@@ -49,6 +51,7 @@ def publish_programme(event: Event, *, actor: Any, note: str, request: Any = Non
         version=version.number,
         sessions=len(version.snapshot["sessions"]),
     )
+    send_on_commit(signals.programme_published, ProgrammeVersion, event=event, version=version, actor=actor)
     return version
 
 

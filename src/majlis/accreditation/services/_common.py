@@ -10,9 +10,10 @@ from django.core.exceptions import ValidationError
 from django.utils.translation import gettext as _
 
 from majlis.core import audit
+from majlis.core.signals import send_on_commit
 from majlis.events.models import Event
 
-from .. import capacity, notifications
+from .. import capacity, notifications, signals
 from ..models import (
     Application,
     EventCapacity,
@@ -115,8 +116,21 @@ def _check_transition(application: Application, action: str) -> None:
         )
 
 
-def _record(action: str, application: Application, *, actor: Any, request: Any, reason: str = "", **data: Any):
-    return audit.record(
+def _record(
+    action: str,
+    application: Application,
+    *,
+    actor: Any,
+    request: Any,
+    reason: str = "",
+    was: str | None = None,
+    **data: Any,
+):
+    """Audit a change of ``application`` and announce it to other apps once the transaction commits.
+
+    ``was`` is the status before the change (``previous_status`` when the audit entry records it;
+    the current status when neither is given: the change kept the status)."""
+    entry = audit.record(
         f"accreditation.{action}",
         actor=actor,
         obj=application,
@@ -125,14 +139,23 @@ def _record(action: str, application: Application, *, actor: Any, request: Any, 
         request=request,
         **data,
     )
+    old_status = was or data.get("previous_status") or application.status
+    announcement = {"application": application, "old_status": old_status, "new_status": application.status}
+    send_on_commit(signals.application_changed, Application, action=action, actor=actor, **announcement)
+    if application.status != old_status and application.status in signals.DECIDED_STATUSES:
+        send_on_commit(signals.application_decided, Application, actor=actor, **announcement)
+    return entry
 
 
 def _mail(application: Application, template: str, entry: Any, *, session: Any = None) -> None:
-    """Mail the participant about the change that ``entry`` (its audit entry) recorded; about one
-    ``session``, its id is part of the key (the template reads it there)."""
+    """Mail the participant about the change that ``entry`` (its audit entry) recorded, or about one
+    ``session``. A member's invitation carries a link to the member's account, made here if need be."""
     if not application.email:
         return
     about = f"{session.pk}:" if session is not None else ""
+    user = None
+    if template == "member_invitation":
+        user = application.user or user_for_email(application.email)
     notifications.queue(
         key=f"application:{application.pk}:{template}:{about}{entry.pk}",
         template=template,
@@ -140,6 +163,8 @@ def _mail(application: Application, template: str, entry: Any, *, session: Any =
         language=application.language,
         event=application.event,
         application=application,
+        session=session,
+        user=user,
     )
 
 

@@ -22,11 +22,12 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from majlis.core import audit
+from majlis.core import audit, outbox
+from majlis.core.models import OutboxMessage
 
 from .. import services
 from ..login_links import revoke_invitation_links
-from ..models import Application, Delegation, Notification, Vetting
+from ..models import Application, Delegation, Vetting
 
 VETTING_PERMISSION = "accreditation.set_vetting_status"
 NOTE_MAX_LENGTH = 2000
@@ -42,10 +43,10 @@ def _users_with_email(email: str) -> list[Any]:
     return list(get_user_model().objects.filter(email__iexact=email))
 
 
-def last_invitation(delegation: Delegation) -> Notification | None:
+def last_invitation(delegation: Delegation) -> OutboxMessage | None:
     """The latest invitation e-mail to the delegation's focal point (queued, sent or failed)."""
     return (
-        Notification.objects.filter(
+        OutboxMessage.objects.filter(
             template="delegation_invitation", key__startswith=f"delegation:{delegation.pk}:delegation_invitation:"
         )
         .order_by("-created_at", "-pk")
@@ -53,22 +54,20 @@ def last_invitation(delegation: Delegation) -> Notification | None:
     )
 
 
-def last_member_invitation(application: Application) -> Notification | None:
+def last_member_invitation(application: Application) -> OutboxMessage | None:
     return (
-        Notification.objects.filter(application=application, template="member_invitation")
-        .order_by("-created_at", "-pk")
-        .first()
+        outbox.messages_about(application).filter(template="member_invitation").order_by("-created_at", "-pk").first()
     )
 
 
-def last_sending(notification: Notification | None) -> datetime | None:
+def last_sending(notification: OutboxMessage | None) -> datetime | None:
     if notification is None:
         return None
     return notification.sent_at or notification.created_at
 
 
 @transaction.atomic
-def resend_delegation_invitation(delegation: Delegation, *, actor: Any, request: Any = None) -> Notification:
+def resend_delegation_invitation(delegation: Delegation, *, actor: Any, request: Any = None) -> OutboxMessage:
     """Mail the focal point a new invitation; the links of earlier invitations stop working at once.
 
     The new link (issued when the e-mail leaves) lasts ``MAJLIS_INVITATION_LINK_HOURS`` and works once.
@@ -88,7 +87,7 @@ def resend_delegation_invitation(delegation: Delegation, *, actor: Any, request:
 
 
 @transaction.atomic
-def resend_member_invitation(application: Application, *, actor: Any, request: Any = None) -> Notification:
+def resend_member_invitation(application: Application, *, actor: Any, request: Any = None) -> OutboxMessage:
     """Mail a member invited to complete their own data a new invitation; earlier links stop working."""
     _capacity, locked = services._lock_application(application.event, application)
     if locked.delegation_id is None or locked.user_id is None:

@@ -15,10 +15,11 @@ from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
 from majlis.core import audit
+from majlis.core.signals import send_on_commit
 from majlis.events.models import Event, EventRole
 from majlis.events.rules import is_organiser
 
-from .. import notifications, photos
+from .. import notifications, photos, signals
 from ..models import (
     AccreditationSettings,
     Application,
@@ -51,13 +52,30 @@ def _delegation_record(action: str, delegation: Delegation, *, actor: Any, reque
     )
 
 
+def _announce_decision(delegation: Delegation, *, old_status: str, actor: Any) -> None:
+    """Tell other apps (once the transaction commits) that the credentials were decided."""
+    send_on_commit(
+        signals.delegation_decided,
+        Delegation,
+        delegation=delegation,
+        old_status=old_status,
+        new_status=delegation.status,
+        actor=actor,
+    )
+
+
 def _mail_focal_point(delegation: Delegation, template: str, entry: Any) -> None:
+    """Mail the focal point about the change ``entry`` recorded. An invitation's link logs in the
+    account of the focal point's address, made here (not when the message is rendered)."""
+    invitation = template == "delegation_invitation"
     notifications.queue(
         key=f"delegation:{delegation.pk}:{template}:{entry.pk}",
         template=template,
         recipient=delegation.focal_point_email,
         language=delegation.focal_point_language,
         event=delegation.event,
+        delegation=delegation,
+        user=user_for_email(delegation.focal_point_email) if invitation else None,
     )
 
 
@@ -442,6 +460,7 @@ def approve_delegation(delegation: Delegation, *, actor: Any, request: Any = Non
     locked.status = Delegation.Status.APPROVED
     locked.save(update_fields=["status", "updated_at"])
     entry = _delegation_record("approved", locked, actor=actor, request=request)
+    _announce_decision(locked, old_status=Delegation.Status.SUBMITTED, actor=actor)
     _mail_focal_point(locked, "delegation_approved", entry)
     delegation.status = locked.status
     return locked
@@ -457,6 +476,7 @@ def reject_delegation(delegation: Delegation, *, actor: Any, reason: str, reques
     locked.decision_reason = reason
     locked.save(update_fields=["status", "decision_reason", "updated_at"])
     entry = _delegation_record("rejected", locked, actor=actor, request=request, reason=reason)
+    _announce_decision(locked, old_status=Delegation.Status.SUBMITTED, actor=actor)
     _mail_focal_point(locked, "delegation_rejected", entry)
     delegation.status = locked.status
     delegation.decision_reason = reason

@@ -16,6 +16,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
 from majlis.core import audit
+from majlis.core.models import OutboxMessage
 from majlis.events.models import Event, EventOrganisation, Organisation
 
 from .. import capacity, notifications, queries
@@ -25,7 +26,6 @@ from ..models import (
     Category,
     MassMailing,
     Mode,
-    Notification,
     OrganiserDetails,
     SessionSeat,
     VisaLetter,
@@ -333,37 +333,24 @@ def mass_mail_key(mailing: MassMailing, application: Application) -> str:
     return f"mass:{mailing.pk}:{application.pk}"
 
 
-def queue_mass_mail(mailing: MassMailing, application: Application) -> Notification:
-    from django.utils import translation
-
-    language = application.language or "en"
-    with translation.override(language):
-        title = str(mailing.event.short_title or mailing.event.title)
-        subject = f"{title}: {mailing.subject}"[:300]
+def queue_mass_mail(mailing: MassMailing, application: Application) -> OutboxMessage:
+    """One recipient's copy; its subject (the organisers' own) is rendered in their language when it leaves."""
     return notifications.queue(
         key=mass_mail_key(mailing, application),
         template=MASS_MAIL_TEMPLATE,
         recipient=application.email,
-        language=language,
+        language=application.language or "en",
         event=mailing.event,
         application=application,
-        subject=subject,
+        mailing=mailing,
     )
-
-
-def mailing_of(notification: Notification) -> MassMailing | None:
-    kind, _sep, rest = notification.key.partition(":")
-    if kind != "mass":
-        return None
-    pk = rest.split(":", 1)[0]
-    return MassMailing.objects.select_related("event").filter(pk=pk).first() if pk.isdigit() else None
 
 
 def mailing_progress(mailing: MassMailing) -> dict[str, int]:
     """How far the sending is: sent, failed (given up or retrying), waiting, out of the total."""
-    rows = Notification.objects.filter(key__startswith=f"mass:{mailing.pk}:")
-    sent = rows.filter(status=Notification.Status.SENT).count()
-    failed = rows.filter(status__in=[Notification.Status.FAILED, Notification.Status.GAVE_UP]).count()
+    rows = OutboxMessage.objects.filter(key__startswith=f"mass:{mailing.pk}:")
+    sent = rows.filter(status=OutboxMessage.Status.SENT).count()
+    failed = rows.filter(status__in=[OutboxMessage.Status.FAILED, OutboxMessage.Status.GAVE_UP]).count()
     total = mailing.recipient_count
     return {
         "total": total,

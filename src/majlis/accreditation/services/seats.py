@@ -26,7 +26,9 @@ from ._common import CLOSED_STATUSES, Status, _lock_application, _mail, _record
 
 def _promote(event_capacity: EventCapacity, *, actor: Any, request: Any) -> list[Application]:
     def promoted(application: Application) -> None:
-        entry = _record("promoted", application, actor=actor, request=request, from_waitlist=True)
+        entry = _record(
+            "promoted", application, actor=actor, request=request, was=Status.WAITLISTED, from_waitlist=True
+        )
         _allocate_sessions(application, None)
         _mail(application, "promoted", entry)
 

@@ -102,7 +102,7 @@ def submit_application(
     locked.status = Status.SUBMITTED
     locked.submitted_at = timezone.now()
     locked.save(update_fields=["status", "submitted_at", "updated_at"])
-    entry = _record("submitted", locked, actor=actor, request=request)
+    entry = _record("submitted", locked, actor=actor, request=request, was=Status.DRAFT)
     # Only individual applicants skip approval in such a category: a delegation member always waits
     # for the organisers' decision (see _check_credentials_approved).
     if locked.category.needs_approval or locked.delegation_id is not None:
@@ -118,7 +118,7 @@ def start_review(application: Application, *, actor: Any, request: Any = None) -
     _check_transition(locked, "start_review")
     locked.status = Status.UNDER_REVIEW
     locked.save(update_fields=["status", "updated_at"])
-    entry = _record("review_started", locked, actor=actor, request=request)
+    entry = _record("review_started", locked, actor=actor, request=request, was=Status.SUBMITTED)
     _mail(locked, "under_review", entry)
     return _refresh_caller_copy(application, locked)
 
@@ -147,12 +147,13 @@ def waitlist_application(application: Application, *, actor: Any, reason: str = 
     _check_transition(locked, "waitlist")
     _check_credentials_approved(locked)
     now = timezone.now()
+    was = locked.status
     locked.status = Status.WAITLISTED
     locked.decided_at = now
     locked.waitlisted_at = now
     locked.decision_reason = (reason or "").strip()
     locked.save(update_fields=["status", "decided_at", "waitlisted_at", "decision_reason", "updated_at"])
-    entry = _record("waitlisted", locked, actor=actor, request=request, reason=locked.decision_reason)
+    entry = _record("waitlisted", locked, actor=actor, request=request, reason=locked.decision_reason, was=was)
     _mail(locked, "waitlisted", entry)
     return _refresh_caller_copy(application, locked)
 
