@@ -84,6 +84,9 @@ def test_token_scopes_must_be_declared_and_held_by_the_creator(event, admin):
         issue(event, admin, ["accreditation.view_passports"])
     with pytest.raises(ValidationError):
         issue(event, admin, ["event.manage_tokens"])
+    superuser = make_user(is_superuser=True)  # holds programme.draft, but a token has no organisation
+    with pytest.raises(ValidationError):
+        services_tokens.create_token(event, actor=superuser, name="Side", scopes=["programme.draft"])
     with pytest.raises(ValidationError) as empty:
         issue(event, admin, [], name=" ")
     assert set(empty.value.message_dict) == {"name", "scopes"}

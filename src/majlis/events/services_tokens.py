@@ -24,9 +24,10 @@ from majlis.core import audit, capabilities
 from .models import Event
 from .models_tokens import TOKEN_PREFIX, EventApiToken, hash_secret
 
-# Capabilities a token may never hold: tokens are for devices and integrations, and these change
-# who may do what (a token minting tokens, or giving roles, would escape its creator's control).
-NOT_FOR_TOKENS = frozenset({"event.manage_tokens", "event.manage_roles"})
+# Capabilities a token may never hold. Tokens are for devices and integrations: the first two change
+# who may do what (a token minting tokens, or giving roles, would escape its creator's control);
+# ``programme.draft`` acts for the organisation of a side-event organiser's role, which a token has not.
+NOT_FOR_TOKENS = frozenset({"event.manage_tokens", "event.manage_roles", "programme.draft"})
 
 # How often ``last_used_at`` is written at most: a device calling every second must not turn every
 # read into a write.
