@@ -38,9 +38,6 @@ from .views_register import (
 )
 
 Status = Application.Status
-EDITABLE_STATUSES = (Status.DRAFT, Status.SUBMITTED, Status.UNDER_REVIEW, Status.APPROVED, Status.WAITLISTED)
-CANCELLABLE_STATUSES = services.TRANSITIONS["cancel"]
-DECIDED_STATUSES = (Status.APPROVED, Status.WAITLISTED)
 
 
 def _own_application(request: HttpRequest, pk: int) -> Application:
@@ -67,13 +64,10 @@ def masked_passport_number(application: Application) -> str:
     return "•" * max(len(number) - 3, 3) + number[-3:]
 
 
-MEMBER_EDITABLE_STATUSES = (Status.DRAFT, Status.SUBMITTED, Status.UNDER_REVIEW)
-
-
 def may_edit(application: Application) -> bool:
     """Individuals edit until the event; delegation members (invited to complete their own data)
     until the organisers decide, as their focal point may."""
-    statuses = EDITABLE_STATUSES if application.delegation_id is None else MEMBER_EDITABLE_STATUSES
+    statuses = Status.live() if application.delegation_id is None else Status.undecided()
     return (
         application.status in statuses
         and application.event.phase() != "past"
@@ -105,7 +99,7 @@ def _edit_form(request: HttpRequest, application: Application, *args: Any) -> Ap
 
 
 def may_cancel(application: Application) -> bool:
-    return application.status in CANCELLABLE_STATUSES and application.personal_data_purged_at is None
+    return application.status in services.TRANSITIONS["cancel"] and application.personal_data_purged_at is None
 
 
 def may_reapply(application: Application) -> bool:
@@ -191,7 +185,7 @@ def application_edit(request: HttpRequest, pk: int) -> HttpResponse:
                     add_service_errors(form, error)
                 else:
                     forget_pending(request, form)
-                    if was in DECIDED_STATUSES and updated.status == Status.UNDER_REVIEW:
+                    if was in Status.decided() and updated.status == Status.UNDER_REVIEW:
                         messages.warning(
                             request,
                             _(
@@ -210,7 +204,7 @@ def application_edit(request: HttpRequest, pk: int) -> HttpResponse:
         "application": application,
         "notice": services.current_privacy_notice(application.event),
         "photo_preview_url": _photo_url(form, application),
-        "decided": application.status in DECIDED_STATUSES,
+        "decided": application.status in Status.decided(),
     }
     return render_event_page(request, "accreditation/account/edit.html", application.event, context)
 

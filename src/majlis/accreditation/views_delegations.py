@@ -49,21 +49,8 @@ from .views_register import allowed_pending, forget_pending, remember_pending
 View = Callable[..., HttpResponse]
 S = Application.Status
 
-# Members who no longer count: they left, or the organisers took them off.
-GONE = (S.CANCELLED, S.WITHDRAWN)
-PENDING = (S.SUBMITTED, S.UNDER_REVIEW)
 # A focal point may change a member's data until the member is approved (or out).
-EDITABLE = (S.DRAFT, S.SUBMITTED, S.UNDER_REVIEW, S.WAITLISTED)
-DECIDABLE = (S.SUBMITTED, S.UNDER_REVIEW, S.WAITLISTED)
-# What the services let a focal point do, by the delegation's status (the services check it again).
-DOCUMENTS_OPEN = (Delegation.Status.INVITED, Delegation.Status.OPEN, Delegation.Status.REJECTED)
-NOMINATION_OPEN = (
-    Delegation.Status.INVITED,
-    Delegation.Status.OPEN,
-    Delegation.Status.APPROVED,
-    Delegation.Status.REJECTED,
-)
-SUBMISSION_OPEN = (Delegation.Status.OPEN, Delegation.Status.REJECTED)
+EDITABLE = S.undecided() | {S.WAITLISTED}
 
 
 def _event(request: HttpRequest, slug: str) -> Event:
@@ -163,7 +150,7 @@ def _members(delegation: Delegation) -> list[Application]:
 
 def _checklist(delegation: Delegation, documents: list[DelegationDocument], members: list[Application]) -> list[dict]:
     needed = services.required_delegation_document(delegation)
-    active = [m for m in members if m.status not in GONE]
+    active = [m for m in members if m.status not in S.gone()]
     return [
         {
             "done": any(document.kind == needed for document in documents),
@@ -177,7 +164,7 @@ def _checklist(delegation: Delegation, documents: list[DelegationDocument], memb
             "label": _("Designate the head of delegation."),
         },
         {
-            "done": delegation.status not in (Delegation.Status.INVITED, Delegation.Status.OPEN),
+            "done": delegation.status not in Delegation.Status.in_preparation(),
             "label": _("Submit the delegation to the organisers."),
         },
     ]
@@ -198,9 +185,9 @@ def delegation_list(request: HttpRequest, event_obj: Event) -> HttpResponse:
         Delegation.objects.filter(event=event_obj)
         .select_related("organisation", "default_category", "focal_point")
         .annotate(
-            members_total=Count("members", filter=~Q(members__status__in=GONE), distinct=True),
+            members_total=Count("members", filter=~Q(members__status__in=S.gone()), distinct=True),
             members_approved=Count("members", filter=Q(members__status=S.APPROVED), distinct=True),
-            members_pending=Count("members", filter=Q(members__status__in=PENDING), distinct=True),
+            members_pending=Count("members", filter=Q(members__status__in=S.pending()), distinct=True),
             members_waitlisted=Count("members", filter=Q(members__status=S.WAITLISTED), distinct=True),
             documents_total=Count("documents", distinct=True),
         )
@@ -312,7 +299,7 @@ def _detail_page(
         # Members are decided once the credentials are approved (the services refuse it before).
         if member_form and member_form[0] == member.pk:
             form = member_form[1]  # the decision just refused, with its errors
-        elif member.status in DECIDABLE and credentials_approved:
+        elif member.status in S.decidable() and credentials_approved:
             form = DecisionForm(prefix=f"m{member.pk}")
         awaiting = _awaiting_own_data(member)
         rows.append(
@@ -341,7 +328,7 @@ def _detail_page(
             "manage_section": "detail",
             "last_invitation": tools.last_invitation(delegation),
             "can_resend": delegation.status != Delegation.Status.APPROVED,
-            "can_nominate": delegation.status in NOMINATION_OPEN,
+            "can_nominate": delegation.status in Delegation.Status.nomination_open(),
             "vetting_statuses": dict(Vetting.Status.choices),
         },
         status=status,
@@ -466,8 +453,8 @@ def _focal_page(
 ) -> HttpResponse:
     documents = list(delegation.documents.order_by("-uploaded_at"))
     members = _members(delegation)
-    active = delegation.members.exclude(status__in=GONE + (S.REJECTED,))
-    head = next((m for m in members if m.is_head_of_delegation and m.status not in GONE), None)
+    active = delegation.members.live()
+    head = next((m for m in members if m.is_head_of_delegation and m.status not in S.gone()), None)
     rows = [
         {
             "member": m,
@@ -477,7 +464,7 @@ def _focal_page(
         }
         for m in members
     ]
-    counted = [m for m in members if m.status not in GONE + (S.REJECTED,)]
+    counted = [m for m in members if m.status in S.live()]
     return _render(
         request,
         "focal_overview.html",
@@ -491,9 +478,9 @@ def _focal_page(
             "upload_form": upload_form
             or DelegationDocumentForm(initial={"kind": services.required_delegation_document(delegation)}),
             "head_form": head_form or HeadOfDelegationForm(members=active, initial={"member": head}),
-            "can_upload": delegation.status in DOCUMENTS_OPEN,
-            "can_nominate": delegation.status in NOMINATION_OPEN,
-            "can_submit": delegation.status in SUBMISSION_OPEN,
+            "can_upload": delegation.status in Delegation.Status.documents_open(),
+            "can_nominate": delegation.status in Delegation.Status.nomination_open(),
+            "can_submit": delegation.status in Delegation.Status.submission_open(),
             "new_members": [m for m in members if m.status == S.DRAFT]
             if delegation.status == Delegation.Status.APPROVED
             else [],
@@ -572,7 +559,7 @@ def _member_form_page(
 @require_http_methods(["GET", "POST"])
 @focal_point_view
 def focal_member_new(request: HttpRequest, event: Event, delegation: Delegation) -> HttpResponse:
-    if delegation.status not in NOMINATION_OPEN:
+    if delegation.status not in Delegation.Status.nomination_open():
         messages.error(request, _("Members cannot be added while the organisers are checking the credentials."))
         return _back(delegation)
     posted = request.method == "POST"
@@ -660,7 +647,7 @@ def focal_member_edit(request: HttpRequest, event: Event, delegation: Delegation
 @require_POST
 @focal_point_view
 def focal_head(request: HttpRequest, event: Event, delegation: Delegation) -> HttpResponse:
-    active = delegation.members.exclude(status__in=GONE + (S.REJECTED,))
+    active = delegation.members.live()
     form = HeadOfDelegationForm(request.POST, members=active)
     if form.is_valid():
         try:

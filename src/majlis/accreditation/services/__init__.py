@@ -17,10 +17,8 @@ through ``passport_number``, which writes an audit entry.
 from __future__ import annotations
 
 from ._common import (
-    CLOSED_STATUSES,
     EDITABLE_FIELDS,
     KEY_FIELDS,
-    LIVE_STATUSES,
     PASSPORT_PATTERN,
     TRANSITIONS,
     DuplicateApplication,
@@ -47,7 +45,6 @@ from .applications import (
     update_application,
 )
 from .delegations import (
-    EDITABLE_DELEGATION_STATUSES,
     _clean_category_rules,
     _delegation_record,
     _live_members,
@@ -138,15 +135,12 @@ from .transitions import (
 __all__ = [
     "BULK_ACTIONS",
     "CATEGORY_COPY_FIELDS",
-    "CLOSED_STATUSES",
     "CODE_ALPHABET",
     "CODE_GROUPS",
     "CODE_GROUP_LENGTH",
     "DuplicateApplication",
-    "EDITABLE_DELEGATION_STATUSES",
     "EDITABLE_FIELDS",
     "KEY_FIELDS",
-    "LIVE_STATUSES",
     "PASSPORT_PATTERN",
     "SETTINGS_FIELDS",
     "Status",

@@ -20,9 +20,6 @@ from ..models import (
 
 Status = Application.Status
 
-LIVE_STATUSES = (Status.DRAFT, Status.SUBMITTED, Status.UNDER_REVIEW, Status.APPROVED, Status.WAITLISTED)
-CLOSED_STATUSES = (Status.REJECTED, Status.CANCELLED, Status.WITHDRAWN)
-
 # action -> the states it may start from
 TRANSITIONS: dict[str, frozenset[str]] = {
     "submit": frozenset({Status.DRAFT}),

@@ -23,10 +23,8 @@ from ..models import (
     SessionSeat,
 )
 from ._common import (
-    CLOSED_STATUSES,
     EDITABLE_FIELDS,
     KEY_FIELDS,
-    LIVE_STATUSES,
     DuplicateApplication,
     Status,
     _lock_application,
@@ -44,7 +42,7 @@ from .setup import check_registration_open, current_privacy_notice
 
 
 def _check_duplicates(event: Event, application: Application) -> None:
-    others = Application.objects.filter(event=event, status__in=LIVE_STATUSES)
+    others = Application.objects.filter(event=event).live()
     if application.pk:
         others = others.exclude(pk=application.pk)
     errors: dict[str, str] = {}
@@ -114,7 +112,7 @@ def _delegation_category_problem(application: Application, category: Category) -
         return _("The organisers have not allowed this category for the members of this delegation.")
     limit = rules[category.pk].member_limit
     if limit is not None:
-        others = Application.objects.filter(delegation=delegation, category=category, status__in=LIVE_STATUSES)
+        others = Application.objects.filter(delegation=delegation, category=category).live()
         if application.pk:
             others = others.exclude(pk=application.pk)
         if others.count() >= limit:
@@ -249,7 +247,7 @@ def update_application(
 ) -> Application:
     """Change an application. Key data changed after a decision sends it back to review (freeing its seat)."""
     event_capacity, locked = _lock_application(application.event, application)
-    if locked.status in CLOSED_STATUSES:
+    if locked.status in Status.closed():
         raise ValidationError(
             _("An application that is “%(status)s” can no longer be changed."),
             params={"status": locked.get_status_display()},
@@ -273,7 +271,7 @@ def update_application(
         locked.user = user_for_email(locked.email)
     key_changed = sorted(changed & (KEY_FIELDS | {"passport_number"}))
     was = locked.status
-    back_to_review = bool(key_changed) and was in {Status.APPROVED, Status.WAITLISTED}
+    back_to_review = bool(key_changed) and was in Status.decided()
     if back_to_review:
         locked.status = Status.UNDER_REVIEW
         locked.decided_at = None

@@ -13,7 +13,7 @@ from majlis.events.models import Event
 from ..models import (
     Application,
 )
-from ._common import LIVE_STATUSES, TRANSITIONS, _lock_application, _normalise_email, _record, _refresh_caller_copy
+from ._common import TRANSITIONS, _lock_application, _normalise_email, _record, _refresh_caller_copy
 from .passports import passport_digest
 from .transitions import cancel_application
 
@@ -36,7 +36,7 @@ def request_deletion(application: Application, *, actor: Any, request: Any = Non
 
 
 def live_applications(event: Event):
-    return Application.objects.filter(event=event, status__in=LIVE_STATUSES)
+    return Application.objects.filter(event=event).live()
 
 
 def find_duplicates(event: Event, *, email: str = "", passport: str = "") -> bool:
