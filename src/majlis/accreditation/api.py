@@ -27,7 +27,7 @@ from majlis.core.countries import country_name
 from majlis.core.permissions import is_organiser
 from majlis.events.models import Event
 
-from . import queries, services, stats
+from . import queries, services, stats, workflow
 from .models import Application, Category, Mode, SessionSeat
 
 router = Router(tags=["accreditation"])
@@ -116,6 +116,10 @@ class ParticipantDetailOut(ParticipantOut):
     privacy_notice_version: int | None
     consented_at: datetime | None
     deletion_requested_at: datetime | None
+    allowed_actions: list[BulkAction] = Field(
+        description="The decisions the requesting user may take on this application now (the workflow's answer); "
+        "the bulk operation refuses the others."
+    )
 
 
 class ParticipantListOut(Schema):
@@ -260,7 +264,7 @@ def _participant(application: Application, event: Event) -> dict[str, Any]:
     }
 
 
-def _participant_detail(application: Application, event: Event) -> dict[str, Any]:
+def _participant_detail(application: Application, event: Event, actor: Any) -> dict[str, Any]:
     return {
         **_participant(application, event),
         "interpretation_needs": application.interpretation_needs,
@@ -275,6 +279,7 @@ def _participant_detail(application: Application, event: Event) -> dict[str, Any
         "privacy_notice_version": application.privacy_notice.version if application.privacy_notice else None,
         "consented_at": _local(application.consented_at, event),
         "deletion_requested_at": _local(application.deletion_requested_at, event),
+        "allowed_actions": [t.name for t in workflow.allowed_actions(application, actor, workflow.DECISIONS)],
     }
 
 
@@ -361,7 +366,7 @@ def participant_detail(request: HttpRequest, slug: str, application_id: ObjectId
     if application is None:
         raise not_found(_("There is no application %(id)s in this event.") % {"id": application_id})
     audit.record("accreditation.application_viewed", request=request, obj=application, event_slug=event.slug, via="api")
-    return _participant_detail(application, event)
+    return _participant_detail(application, event, request.user)
 
 
 @router.get(

@@ -30,7 +30,7 @@ from majlis.core import audit
 from majlis.core.permissions import is_organiser, login_required, organiser_required
 from majlis.events.models import Event
 
-from . import services
+from . import services, workflow
 from .delegation_order import in_protocol_order
 from .forms import add_service_errors
 from .forms_delegations import (
@@ -48,9 +48,6 @@ from .views_register import allowed_pending, forget_pending, remember_pending
 
 View = Callable[..., HttpResponse]
 S = Application.Status
-
-# A focal point may change a member's data until the member is approved (or out).
-EDITABLE = S.undecided() | {S.WAITLISTED}
 
 
 def _event(request: HttpRequest, slug: str) -> Event:
@@ -142,7 +139,7 @@ def _service_error_message(request: HttpRequest, error: ValidationError) -> None
 
 def _members(delegation: Delegation) -> list[Application]:
     return list(
-        delegation.members.select_related("category", "vetting").order_by(
+        delegation.members.select_related("event", "category", "vetting").order_by(
             "-is_head_of_delegation", "family_name", "given_names"
         )
     )
@@ -296,10 +293,11 @@ def _detail_page(
     rows = []
     for member in members:
         form = None
-        # Members are decided once the credentials are approved (the services refuse it before).
+        # Members are decided once the credentials are approved (the workflow says so, the services refuse it);
+        # who decides was checked by the page's decorator.
         if member_form and member_form[0] == member.pk:
             form = member_form[1]  # the decision just refused, with its errors
-        elif member.status in S.decidable() and credentials_approved:
+        elif workflow.can("approve", member, check_actor=False):
             form = DecisionForm(prefix=f"m{member.pk}")
         awaiting = _awaiting_own_data(member)
         rows.append(
@@ -458,8 +456,8 @@ def _focal_page(
     rows = [
         {
             "member": m,
-            "editable": m.status in EDITABLE,
-            "cancellable": m.status in services.TRANSITIONS["cancel"],
+            "editable": workflow.can("edit", m, request.user),
+            "cancellable": workflow.can("cancel", m, request.user),
             "awaiting_own_data": _awaiting_own_data(m),
         }
         for m in members
@@ -614,7 +612,7 @@ def focal_member_edit(request: HttpRequest, event: Event, delegation: Delegation
     application = delegation.members.select_related("category", "event").filter(pk=member).first()
     if application is None:
         raise Http404("No such member.")
-    if application.status not in EDITABLE:
+    if not workflow.can("edit", application, request.user):
         messages.error(
             request,
             _("The data of %(name)s can no longer be changed: the application is “%(status)s”.")

@@ -35,7 +35,7 @@ from majlis.core.models import AuditEntry
 from majlis.core.permissions import is_organiser, organiser_required
 from majlis.events.models import Event
 
-from . import exports, notifications, queries, services, stats
+from . import exports, notifications, queries, services, stats, workflow
 from .forms import add_service_errors
 from .models import Application, Mode, SessionInvitation
 from .services import participants as services_participants
@@ -45,13 +45,7 @@ NAMESPACE = "events:accreditation-manage"
 PER_PAGE = 50
 FAILED_MAIL_SHOWN = 20
 
-BULK_ACTIONS = [
-    ("approve", gettext_lazy("Approve")),
-    ("waitlist", gettext_lazy("Put on the waitlist")),
-    ("start_review", gettext_lazy("Start the review")),
-    ("reject", gettext_lazy("Reject")),
-    ("withdraw", gettext_lazy("Withdraw")),
-]
+BULK_ACTIONS = [(name, workflow.TRANSITIONS[name].label) for name in workflow.DECISIONS]
 ACTIONS_NEEDING_A_REASON = {"reject", "withdraw"}
 
 

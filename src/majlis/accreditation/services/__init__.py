@@ -1,8 +1,9 @@
 """Every change to an accreditation: one transactional, audited function each, mailing the participant.
 
 Workflow: draft → submitted → under_review → approved / waitlisted / rejected; cancelled by the
-participant; withdrawn by an organiser. ``TRANSITIONS`` lists which states each action starts
-from. In-person seats (event capacity, category quota) and session seats are taken in
+participant; withdrawn by an organiser. ``accreditation.workflow`` holds the transitions table
+and checks each transition (``workflow.check``) for these functions.
+In-person seats (event capacity, category quota) and session seats are taken in
 ``capacity.py`` under row locks; a freed seat promotes the waitlist in the same transaction.
 
 The package splits them by concern (one module each: setup, invitation codes, applications,
@@ -16,20 +17,17 @@ through ``passport_number``, which writes an audit entry.
 
 from __future__ import annotations
 
+from ..validators import PASSPORT_PATTERN
 from ._common import (
     EDITABLE_FIELDS,
     KEY_FIELDS,
-    PASSPORT_PATTERN,
-    TRANSITIONS,
     DuplicateApplication,
     Status,
-    _check_transition,
     _lock_application,
     _mail,
     _normalise_email,
     _record,
     _refresh_caller_copy,
-    _refusal,
     user_for_email,
 )
 from .applications import (
@@ -144,14 +142,12 @@ __all__ = [
     "PASSPORT_PATTERN",
     "SETTINGS_FIELDS",
     "Status",
-    "TRANSITIONS",
     "_allocate_sessions",
     "_apply_data",
     "_audit_value",
     "_check_credentials_approved",
     "_check_duplicates",
     "_check_ready_to_submit",
-    "_check_transition",
     "_clean_category_rules",
     "_close",
     "_delegation_category_problem",
@@ -168,7 +164,6 @@ __all__ = [
     "_promote_session",
     "_record",
     "_refresh_caller_copy",
-    "_refusal",
     "_release_ineligible_seats",
     "_release_sessions",
     "_required_reason",

@@ -13,7 +13,7 @@ from django.utils.translation import ngettext
 
 from majlis.events.models import Event
 
-from .. import capacity, session_access
+from .. import capacity, session_access, validators, workflow
 from ..models import (
     Application,
     Category,
@@ -65,7 +65,7 @@ def _check_duplicates(event: Event, application: Application) -> None:
 
 def _validate(event: Event, application: Application, *, complete: bool = False) -> None:
     """Check the application; a draft may leave fields empty (``complete=False``), a submission may not."""
-    errors: dict[str, str] = {}
+    errors: dict[str, str | ValidationError] = {}
     category = application.category if application.category_id else None
     if category is None:
         errors["category"] = _("Choose a category.")
@@ -77,10 +77,13 @@ def _validate(event: Event, application: Application, *, complete: bool = False)
         errors["mode"] = _("Participants of this category take part in person only.")
     if application.mode not in Mode.values:
         errors["mode"] = _("Choose in person or online.")
-    if application.passport_expiry and application.passport_expiry < event.end_date:
-        errors["passport_expiry"] = _("The passport expires before the event ends; a valid passport is needed.")
-    if application.arrival_at and application.departure_at and application.departure_at < application.arrival_at:
-        errors["departure_at"] = _("Departure cannot be before arrival.")
+    for name, error in validators.travel_errors(
+        event,
+        passport_expiry=application.passport_expiry,
+        arrival_at=application.arrival_at,
+        departure_at=application.departure_at,
+    ).items():
+        errors[name] = error
     if application.listed_publicly and category is not None and not category.public_listing_allowed:
         application.listed_publicly = False
     if category is not None and application.delegation_id is not None and "category" not in errors:
@@ -247,12 +250,7 @@ def update_application(
 ) -> Application:
     """Change an application. Key data changed after a decision sends it back to review (freeing its seat)."""
     event_capacity, locked = _lock_application(application.event, application)
-    if locked.status in Status.closed():
-        raise ValidationError(
-            _("An application that is “%(status)s” can no longer be changed."),
-            params={"status": locked.get_status_display()},
-            code="closed",
-        )
+    workflow.check("edit", locked)
     if locked.personal_data_purged_at:
         raise ValidationError(_("The personal data of this application has been removed."), code="purged")
     data = dict(data)
