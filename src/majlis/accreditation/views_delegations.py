@@ -26,8 +26,8 @@ from django.utils.translation import ngettext
 from django.views.decorators.debug import sensitive_post_parameters
 from django.views.decorators.http import require_http_methods, require_POST
 
-from majlis.core import audit
 from majlis.core.permissions import is_organiser, login_required, organiser_required
+from majlis.events import services as event_services
 from majlis.events.models import Event
 
 from . import services, workflow
@@ -221,16 +221,10 @@ def delegation_invite(request: HttpRequest, event_obj: Event) -> HttpResponse:
         data = form.cleaned_data
         try:
             with transaction.atomic():
-                organisation = form.new_organisation()
-                if organisation is not None:
-                    organisation.full_clean()
-                    organisation.save()
-                    audit.record(
-                        "events.organisation_created",
-                        actor=request.user,
-                        obj=organisation,
-                        event_slug=event_obj.slug,
-                        request=request,
+                new_organisation = form.new_organisation_data()
+                if new_organisation is not None:
+                    organisation = event_services.create_organisation(
+                        new_organisation, actor=request.user, event=event_obj, request=request
                     )
                 else:
                     organisation = data["organisation"]

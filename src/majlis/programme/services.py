@@ -19,6 +19,7 @@ from majlis.events.models import Event, EventRole, Organisation, Room
 
 from .models import Person, ProgrammeVersion, Session, SessionSpeaker
 from .protocol import protocol_order
+from .signals import session_deleting
 from .snapshot import LANGUAGE_CODES, build_snapshot
 
 
@@ -167,6 +168,13 @@ def _unique_slug(event: Event, base: str, exclude_pk: int | None = None) -> str:
         slug = f"{base}-{n}"
         n += 1
     return slug
+
+
+def validate_session(
+    session: Session, *, organisers: list[Organisation] | None, editor: ProgrammeEditor | None = None
+) -> None:
+    """The checks every creation and change of a session passes (the back office's form calls them too)."""
+    _validate_session(session, organisers, editor)
 
 
 def _validate_session(session: Session, organisers: list[Organisation] | None, editor: ProgrammeEditor | None) -> None:
@@ -442,3 +450,34 @@ def restore_protocol_order(session: Session, *, actor: Any, request: Any = None)
             appearance, None, actor=actor, reason=_("Protocol order restored for the whole session."), request=request
         )
     return len(overridden)
+
+
+def deletion_refusal(session: Session) -> str | None:
+    """Why the apps above would refuse deleting the session now (``None``: they would not)."""
+    try:
+        session_deleting.send(sender=Session, session=session, actor=None, request=None)
+    except ValidationError as error:
+        return " ".join(error.messages)
+    return None
+
+
+@transaction.atomic
+def delete_session(session: Session, *, actor: Any, request: Any = None, via: str = "") -> None:
+    """Remove a session from the draft programme (published versions keep it); audited.
+
+    The apps above may refuse it through ``signals.session_deleting``: accreditation does while people
+    hold a seat in it, wait for one or are invited, so that nobody loses a seat without being told —
+    cancelling the session (``cancel_session``) keeps it in the programme, marked so.
+    """
+    locked = Session.objects.select_for_update(of=("self",)).select_related("event").get(pk=session.pk)
+    session_deleting.send(sender=Session, session=locked, actor=actor, request=request)
+    audit.record(
+        "programme.session_deleted",
+        actor=actor,
+        obj=locked,
+        event_slug=locked.event.slug,
+        request=request,
+        guid=str(locked.guid),
+        **({"via": via} if via else {}),
+    )
+    locked.delete()

@@ -71,7 +71,9 @@ from .invitation_codes import (
     create_invitation_code,
     generate_invitation_code,
     invitation_code_digest,
+    redeem_invitation_code,
     revoke_invitation_code,
+    update_invitation_code,
 )
 from .passports import (
     normalise_passport_number,
@@ -84,6 +86,7 @@ from .personal_data import (
     live_applications,
     request_deletion,
 )
+from .registration import register_and_submit
 from .seats import (
     _allocate_sessions,
     _drop_ineligible_seat,
@@ -189,6 +192,9 @@ __all__ = [
     "find_duplicates",
     "generate_invitation_code",
     "invitation_code_digest",
+    "redeem_invitation_code",
+    "register_and_submit",
+    "update_invitation_code",
     "invite_delegation",
     "invite_to_session",
     "live_applications",
