@@ -279,3 +279,19 @@ def test_admin_session_change_goes_through_update_session(admin_client, event):
     entry = AuditEntry.objects.get(action="programme.session_updated")
     assert entry.data["changes"] == {"capacity": {"from": 10, "to": 25}}  # the service's record
     assert entry.actor == admin_client.user
+
+
+def test_more_room_in_a_session_moves_its_waitlist_up(event, django_capture_on_commit_callbacks):
+    session = make_session(event, kind=SessionKind.SIDE_EVENT, capacity=1)
+    first, second = (make_application(event, status=Application.Status.APPROVED, mode="in_person") for _ in range(2))
+    SessionSeat.objects.create(application=first, session=session, status=SessionSeat.Status.CONFIRMED)
+    waiting = SessionSeat.objects.create(application=second, session=session, status=SessionSeat.Status.WAITLISTED)
+    with django_capture_on_commit_callbacks(execute=True):
+        programme_services.update_session(session, actor=None, data={"capacity": 1})  # unchanged: nothing
+    waiting.refresh_from_db()
+    assert waiting.status == SessionSeat.Status.WAITLISTED
+    with django_capture_on_commit_callbacks(execute=True):
+        programme_services.update_session(session, actor=None, data={"capacity": 2})
+    waiting.refresh_from_db()
+    assert waiting.status == SessionSeat.Status.CONFIRMED
+    assert AuditEntry.objects.filter(action="accreditation.session_seat_promoted", object_id=str(second.pk)).exists()

@@ -316,6 +316,8 @@ def update_session(
             )
         if "access" in changes or "restricted_to" in changes:
             _release_ineligible_seats_after_commit(session, actor=actor, request=request)
+        if "capacity" in changes and _capacity_grew(changes["capacity"]["from"], changes["capacity"]["to"]):
+            _promote_waitlist_after_commit(session)
     return session
 
 
@@ -325,6 +327,18 @@ def _release_ineligible_seats_after_commit(session: Session, *, actor: Any, requ
     from majlis.accreditation.services import release_ineligible_session_seats
 
     transaction.on_commit(lambda: release_ineligible_session_seats(session, actor=actor, request=request))
+
+
+def _capacity_grew(before: int | None, after: int | None) -> bool:
+    return before is not None and (after is None or after > before)
+
+
+def _promote_waitlist_after_commit(session: Session) -> None:
+    """More room: the session's waitlist moves up once this change is committed (the accreditation locks
+    are taken in their usual order, event first, in a transaction of their own)."""
+    from majlis.accreditation.services import promote_session_waitlist
+
+    transaction.on_commit(lambda: promote_session_waitlist(session))
 
 
 @transaction.atomic

@@ -285,3 +285,12 @@ def release_ineligible_session_seats(session: Any, *, actor: Any = None, request
             _drop_ineligible_seat(seat, locked_session, actor=actor, request=request)
             released += 1
     return released
+
+
+@transaction.atomic
+def promote_session_waitlist(session: Any) -> int:
+    """After a session's capacity grew (or was lifted): its waitlist moves up, each person told by e-mail.
+    Returns how many were given a seat. Locks the event, then the session, as every seat change does."""
+    capacity.lock_event(session.event)
+    (locked,) = capacity.lock_sessions([session])
+    return len(_promote_session(locked))
