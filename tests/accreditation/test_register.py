@@ -470,12 +470,20 @@ def test_register_field_messages_use_the_page_language(client, open_event, langu
     assert errors[field] == [expected]
 
 
-def test_register_passport_must_be_valid_after_the_event(client, open_event):
+def test_register_passport_must_be_valid_until_the_departure(client, open_event):
+    departure_day = open_event.end_date + timedelta(days=1)  # valid_post leaves the day after the event
     data = valid_post(open_event, passport_expiry=open_event.end_date.isoformat())
     errors = errors_of(submit(client, open_event, data))
     assert errors["passport_expiry"] == [
-        f"Your passport must still be valid after the conference ends ({open_event.end_date:%d.%m.%Y})."
+        f"Your passport must be valid until the day of your departure ({departure_day:%d.%m.%Y})."
     ]
+
+
+def test_register_passport_expiring_on_the_departure_day_is_accepted(client, open_event):
+    departure_day = open_event.end_date + timedelta(days=1)
+    data = valid_post(open_event, passport_expiry=departure_day.isoformat())
+    assert submit(client, open_event, data).status_code == 302
+    assert Application.objects.get(event=open_event, email=data["email"]).passport_expiry == departure_day
 
 
 def test_register_in_person_needs_passport_and_travel_details(client, open_event):
@@ -490,7 +498,7 @@ def test_register_in_person_needs_passport_and_travel_details(client, open_event
 def test_register_departure_must_follow_arrival(client, open_event):
     data = valid_post(open_event)
     data["departure_at"], data["arrival_at"] = data["arrival_at"], data["departure_at"]
-    assert errors_of(submit(client, open_event, data))["departure_at"] == ["The departure must be after the arrival."]
+    assert errors_of(submit(client, open_event, data))["departure_at"] == ["Departure cannot be before arrival."]
 
 
 def test_register_without_consent_is_refused(client, open_event):

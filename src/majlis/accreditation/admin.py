@@ -15,6 +15,7 @@ from django.contrib import admin, messages
 from django.db.models import QuerySet
 from django.http import HttpRequest
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import ngettext
 from modeltranslation.admin import TranslationAdmin
 
 from majlis.core.admin_site import admin_site
@@ -135,6 +136,20 @@ class InvitationCodeForm(forms.ModelForm):
         model = InvitationCode
         fields = ["category", "label", "max_uses", "expires_at"]
 
+    def clean_max_uses(self) -> int | None:
+        # The service's rule, checked here too so that the form shows it instead of failing on save.
+        max_uses = self.cleaned_data.get("max_uses")
+        if max_uses is not None and self.instance.pk is not None and max_uses < self.instance.uses:
+            raise forms.ValidationError(
+                ngettext(
+                    "The code has been used %(uses)d time: it must allow at least that many uses.",
+                    "The code has been used %(uses)d times: it must allow at least that many uses.",
+                    self.instance.uses,
+                ),
+                params={"uses": self.instance.uses},
+            )
+        return max_uses
+
 
 @admin.register(InvitationCode, site=admin_site)
 class InvitationCodeAdmin(AuditedAdmin):
@@ -149,7 +164,15 @@ class InvitationCodeAdmin(AuditedAdmin):
 
     def save_model(self, request: HttpRequest, obj: InvitationCode, form: forms.ModelForm, change: bool) -> None:
         if change:
-            super().save_model(request, obj, form, change)
+            # Through the service (audited, locked), which refuses fewer uses than already made.
+            services.update_invitation_code(
+                obj,
+                label=obj.label,
+                max_uses=obj.max_uses,
+                expires_at=obj.expires_at,
+                actor=request.user,
+                request=request,
+            )
             return
         # A new code goes through the service (audited); the instance takes the saved row's identity.
         invitation, code = services.create_invitation_code(

@@ -29,7 +29,7 @@ from majlis.events.api_access import event_operation, request_event
 from majlis.events.api_tokens import SESSION_OR_TOKEN
 from majlis.events.models import Event
 
-from . import queries, services, stats
+from . import queries, services, stats, workflow
 from .models import Application, Category, Mode, SessionSeat
 
 router = Router(tags=["accreditation"])
@@ -118,6 +118,10 @@ class ParticipantDetailOut(ParticipantOut):
     privacy_notice_version: int | None
     consented_at: datetime | None
     deletion_requested_at: datetime | None
+    allowed_actions: list[BulkAction] = Field(
+        description="The decisions the requesting user may take on this application now (the workflow's answer); "
+        "the bulk operation refuses the others."
+    )
 
 
 class ParticipantListOut(Schema):
@@ -253,7 +257,7 @@ def _participant(application: Application, event: Event) -> dict[str, Any]:
     }
 
 
-def _participant_detail(application: Application, event: Event) -> dict[str, Any]:
+def _participant_detail(application: Application, event: Event, actor: Any) -> dict[str, Any]:
     return {
         **_participant(application, event),
         "interpretation_needs": application.interpretation_needs,
@@ -268,6 +272,7 @@ def _participant_detail(application: Application, event: Event) -> dict[str, Any
         "privacy_notice_version": application.privacy_notice.version if application.privacy_notice else None,
         "consented_at": _local(application.consented_at, event),
         "deletion_requested_at": _local(application.deletion_requested_at, event),
+        "allowed_actions": [t.name for t in workflow.allowed_actions(application, actor, workflow.DECISIONS)],
     }
 
 
@@ -352,7 +357,7 @@ def participant_detail(request: HttpRequest, slug: str, application_id: ObjectId
     if application is None:
         raise not_found(_("There is no application %(id)s in this event.") % {"id": application_id})
     audit.record("accreditation.application_viewed", request=request, obj=application, event_slug=event.slug, via="api")
-    return _participant_detail(application, event)
+    return _participant_detail(application, event, request.user)
 
 
 @router.get(

@@ -11,7 +11,7 @@ class AccreditationConfig(AppConfig):
         from majlis.core import account, crypto
         from majlis.events import extensions
         from majlis.events.signals import event_created
-        from majlis.programme.signals import session_access_changed
+        from majlis.programme.signals import session_access_changed, session_capacity_grew, session_deleting
 
         # The admin of desks, letterhead, visa letters and mass e-mails (it builds on .admin).
         from . import (
@@ -22,10 +22,17 @@ class AccreditationConfig(AppConfig):
             scheduled,
         )
         from .demo import load_demo_accreditation
-        from .signals import release_ineligible_seats, set_up_new_event
+        from .signals import (
+            promote_session_waitlist,
+            refuse_deleting_a_session_in_use,
+            release_ineligible_seats,
+            set_up_new_event,
+        )
 
         # Every new event gets its categories, settings and privacy notice (defaults or copies).
         event_created.connect(set_up_new_event, dispatch_uid="accreditation.set_up_new_event")
+        # Nobody loses a session seat without being told: a session in use is cancelled, not deleted.
+        session_deleting.connect(refuse_deleting_a_session_in_use, dispatch_uid="accreditation.session_in_use")
         # The account page: the person's applications, personal data and delegations.
         account.register_section(
             "accreditation.links",
@@ -45,6 +52,7 @@ class AccreditationConfig(AppConfig):
         )
         # A session's new access rule releases the seats of people it leaves out.
         session_access_changed.connect(release_ineligible_seats, dispatch_uid="accreditation.release_ineligible_seats")
+        session_capacity_grew.connect(promote_session_waitlist, dispatch_uid="accreditation.promote_session_waitlist")
         # The event's home page says whether registration is open; ``majlis demo`` loads the demo applications.
         extensions.register_home_context("accreditation", queries.home_context)
         extensions.register_demo_loader("accreditation", 20, load_demo_accreditation)

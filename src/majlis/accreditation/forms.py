@@ -30,7 +30,7 @@ from majlis.core.countries import country_choices, country_name
 from majlis.core.forms import add_service_errors  # noqa: F401 - the pages of this app import it from here
 from majlis.events.models import Event
 
-from . import photos, session_access
+from . import photos, session_access, validators
 from .models import Application, Category, InvitationCode, Mode, PrivacyNotice, SupportingDocument
 
 DATETIME_INPUT_FORMATS = ["%Y-%m-%dT%H:%M", "%Y-%m-%dT%H:%M:%S", "%Y-%m-%d %H:%M", "%Y-%m-%d %H:%M:%S"]
@@ -67,7 +67,6 @@ DATA_FIELDS = (
 )
 
 _PHONE_CHARACTERS = re.compile(r"^\+[0-9 ()./-]+$")
-_PASSPORT_NUMBER = re.compile(r"^[A-Z0-9]{5,20}$")
 
 
 def validate_phone(value: str) -> None:
@@ -120,10 +119,6 @@ def validate_latin_name(value: str) -> None:
                 _("A name may contain letters, spaces, hyphens, apostrophes and full stops only."),
                 code="name_characters",
             )
-
-
-def normalise_passport_number(value: str) -> str:
-    return "".join((value or "").split()).upper()
 
 
 def code_digest(code: str) -> str:
@@ -550,11 +545,10 @@ class ApplicationForm(forms.Form):
         return normalise_phone(self.cleaned_data["phone"])
 
     def clean_passport_number(self) -> str:
-        value = normalise_passport_number(self.cleaned_data.get("passport_number", ""))
-        if value and not _PASSPORT_NUMBER.match(value):
-            raise ValidationError(
-                _("A passport number has 5 to 20 Latin letters and digits."), code="passport_number_format"
-            )
+        value = validators.normalise_passport_number(self.cleaned_data.get("passport_number", ""))
+        error = validators.passport_number_error(value)
+        if error is not None:
+            raise error
         return value
 
     def clean_photo(self) -> Any:
@@ -667,18 +661,8 @@ class ApplicationForm(forms.Form):
         if not cleaned.get("passport_number") and "passport_number" not in self.errors and not keeps_passport:
             self.add_error("passport_number", ValidationError(required, code="required"))
         expiry: date | None = cleaned.get("passport_expiry")
-        if expiry is None:
-            if "passport_expiry" not in self.errors:
-                self.add_error("passport_expiry", ValidationError(required, code="required"))
-        elif expiry <= self.event.end_date:
-            self.add_error(
-                "passport_expiry",
-                ValidationError(
-                    _("Your passport must still be valid after the conference ends (%(date)s)."),
-                    params={"date": self.event.end_date.strftime("%d.%m.%Y")},
-                    code="passport_expired",
-                ),
-            )
+        if expiry is None and "passport_expiry" not in self.errors:
+            self.add_error("passport_expiry", ValidationError(required, code="required"))
         if not cleaned.get("passport_country") and "passport_country" not in self.errors:
             self.add_error("passport_country", ValidationError(required, code="required"))
         arrival: datetime | None = cleaned.get("arrival_at")
@@ -686,10 +670,12 @@ class ApplicationForm(forms.Form):
         for name, value in (("arrival_at", arrival), ("departure_at", departure)):
             if value is None and name not in self.errors:
                 self.add_error(name, ValidationError(required, code="required"))
-        if arrival and departure and departure <= arrival:
-            self.add_error(
-                "departure_at", ValidationError(_("The departure must be after the arrival."), code="departure_order")
-            )
+        travel = validators.travel_errors(
+            self.event, passport_expiry=expiry, arrival_at=arrival, departure_at=departure
+        )  # the same rules as the services'
+        for name, error in travel.items():
+            if name not in self.errors:
+                self.add_error(name, error)
 
     def _clean_photo_choice(self, cleaned: dict[str, Any]) -> None:
         has_photo = self.pending_photo is not None or (self.application is not None and bool(self.application.photo))

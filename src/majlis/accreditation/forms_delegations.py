@@ -143,18 +143,19 @@ class InviteDelegationForm(forms.Form):
             self.add_error("new_country", _("Give the country of the new government."))
         return data
 
-    def new_organisation(self) -> Organisation | None:
-        """The organisation to create, unsaved; ``None`` when an existing one was chosen."""
+    def new_organisation_data(self) -> dict[str, Any] | None:
+        """The fields of the organisation to create (``events.services.create_organisation``); ``None``
+        when an existing one was chosen."""
         if self.cleaned_data.get("organisation") is not None:
             return None
-        return Organisation(
-            name_en=self.cleaned_data["new_name_en"].strip(),
-            name_ru=self.cleaned_data["new_name_ru"].strip(),
-            name_uz=self.cleaned_data["new_name_uz"].strip(),
-            acronym_en=self.cleaned_data["new_acronym"].strip(),
-            kind=self.cleaned_data["new_kind"],
-            country=self.cleaned_data["new_country"],
-        )
+        return {
+            "name_en": self.cleaned_data["new_name_en"].strip(),
+            "name_ru": self.cleaned_data["new_name_ru"].strip(),
+            "name_uz": self.cleaned_data["new_name_uz"].strip(),
+            "acronym_en": self.cleaned_data["new_acronym"].strip(),
+            "kind": self.cleaned_data["new_kind"],
+            "country": self.cleaned_data["new_country"],
+        }
 
 
 class DecisionForm(forms.Form):

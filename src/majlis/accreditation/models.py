@@ -251,6 +251,28 @@ class Delegation(TimeStampedModel):
         APPROVED = "approved", _("credentials approved")
         REJECTED = "rejected", _("credentials rejected")
 
+        # Status groups: the one place that says which delegation states allow what (the workflow and
+        # the services check them; views and templates only ask).
+        @classmethod
+        def in_preparation(cls) -> frozenset[str]:
+            """The focal point has not submitted the credentials yet."""
+            return frozenset({cls.INVITED, cls.OPEN})
+
+        @classmethod
+        def documents_open(cls) -> frozenset[str]:
+            """The focal point may upload documents and edit the delegation: before submission, or after a rejection."""
+            return frozenset({cls.INVITED, cls.OPEN, cls.REJECTED})
+
+        @classmethod
+        def submission_open(cls) -> frozenset[str]:
+            """The focal point may submit the credentials (again, after a rejection)."""
+            return frozenset({cls.OPEN, cls.REJECTED})
+
+        @classmethod
+        def nomination_open(cls) -> frozenset[str]:
+            """The focal point may nominate members: any time but while the credentials are being decided."""
+            return frozenset({cls.INVITED, cls.OPEN, cls.APPROVED, cls.REJECTED})
+
     event = models.ForeignKey(Event, verbose_name=_("event"), on_delete=models.CASCADE, related_name="delegations")
     organisation = models.ForeignKey(
         Organisation, verbose_name=_("state or organisation"), on_delete=models.PROTECT, related_name="delegations"
@@ -345,6 +367,31 @@ class DelegationDocument(models.Model):
         return f"{self.delegation}: {self.get_kind_display()}"
 
 
+class ApplicationQuerySet(models.QuerySet["Application"]):
+    """Applications by status group (``Application.Status.live()`` and so on)."""
+
+    def live(self) -> ApplicationQuerySet:
+        return self.filter(status__in=Application.Status.live())
+
+    def closed(self) -> ApplicationQuerySet:
+        return self.filter(status__in=Application.Status.closed())
+
+    def not_gone(self) -> ApplicationQuerySet:
+        return self.exclude(status__in=Application.Status.gone())
+
+    def counted(self) -> ApplicationQuerySet:
+        return self.filter(status__in=Application.Status.counted())
+
+    def pending(self) -> ApplicationQuerySet:
+        return self.filter(status__in=Application.Status.pending())
+
+    def decided(self) -> ApplicationQuerySet:
+        return self.filter(status__in=Application.Status.decided())
+
+    def accredited(self) -> ApplicationQuerySet:
+        return self.filter(status__in=Application.Status.accredited())
+
+
 class Application(TimeStampedModel):
     """One person's accreditation to one event."""
 
@@ -357,6 +404,52 @@ class Application(TimeStampedModel):
         REJECTED = "rejected", _("rejected")
         CANCELLED = "cancelled", _("cancelled by the participant")
         WITHDRAWN = "withdrawn", _("withdrawn by the organisers")
+
+        # Status groups: the one place that names them (``ApplicationQuerySet`` filters by them, the
+        # workflow's transitions are written with them).
+        @classmethod
+        def live(cls) -> frozenset[str]:
+            """Not closed: the person still counts as applying (duplicates are checked among these)."""
+            return frozenset({cls.DRAFT, cls.SUBMITTED, cls.UNDER_REVIEW, cls.APPROVED, cls.WAITLISTED})
+
+        @classmethod
+        def closed(cls) -> frozenset[str]:
+            """Final: refused, cancelled by the person, or withdrawn by the organisers."""
+            return frozenset({cls.REJECTED, cls.CANCELLED, cls.WITHDRAWN})
+
+        @classmethod
+        def gone(cls) -> frozenset[str]:
+            """The person left or the organisers took them off (a rejected member is still listed)."""
+            return frozenset({cls.CANCELLED, cls.WITHDRAWN})
+
+        @classmethod
+        def counted(cls) -> frozenset[str]:
+            """Taking part in the figures: submitted and not closed."""
+            return frozenset({cls.SUBMITTED, cls.UNDER_REVIEW, cls.APPROVED, cls.WAITLISTED})
+
+        @classmethod
+        def pending(cls) -> frozenset[str]:
+            """Waiting for the organisers' first decision."""
+            return frozenset({cls.SUBMITTED, cls.UNDER_REVIEW})
+
+        @classmethod
+        def undecided(cls) -> frozenset[str]:
+            """Not decided yet: a draft or waiting for a decision."""
+            return frozenset({cls.DRAFT, cls.SUBMITTED, cls.UNDER_REVIEW})
+
+        @classmethod
+        def decided(cls) -> frozenset[str]:
+            """Decided and still live: a change of key data sends these back to review."""
+            return frozenset({cls.APPROVED, cls.WAITLISTED})
+
+        @classmethod
+        def decidable(cls) -> frozenset[str]:
+            """The organisers may still approve: submitted, under review or waiting for a seat."""
+            return frozenset({cls.SUBMITTED, cls.UNDER_REVIEW, cls.WAITLISTED})
+
+        @classmethod
+        def accredited(cls) -> frozenset[str]:
+            return frozenset({cls.APPROVED})
 
     class Gender(models.TextChoices):
         FEMALE = "female", _("female")
@@ -449,6 +542,8 @@ class Application(TimeStampedModel):
     invitation_token_hash = models.CharField(max_length=64, blank=True, db_index=True, editable=False)
     deletion_requested_at = models.DateTimeField(_("deletion requested"), null=True, blank=True)
     personal_data_purged_at = models.DateTimeField(_("personal data removed"), null=True, blank=True)
+
+    objects = ApplicationQuerySet.as_manager()
 
     class Meta:
         verbose_name = _("application")

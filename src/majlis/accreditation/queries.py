@@ -43,13 +43,6 @@ SEARCH_FIELDS = (
 )
 MAX_SEARCH_TERMS = 6
 
-# Applications that take part in the figures: still in progress or accepted.
-ACTIVE_STATUSES = (
-    Application.Status.SUBMITTED,
-    Application.Status.UNDER_REVIEW,
-    Application.Status.APPROVED,
-    Application.Status.WAITLISTED,
-)
 FAILED_NOTIFICATION_STATUSES = outbox.FAILED_STATUSES
 
 

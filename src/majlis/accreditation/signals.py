@@ -55,3 +55,32 @@ def release_ineligible_seats(
     from .services import release_ineligible_session_seats
 
     release_ineligible_session_seats(session, actor=actor, request=request)
+
+
+def refuse_deleting_a_session_in_use(sender: Any, *, session: Any, **kwargs: Any) -> None:
+    """Refuse deleting a session in which people hold a seat, wait for one, asked for one or are invited
+    (deleting it would drop their seats without telling them): cancel it instead."""
+    from django.core.exceptions import ValidationError
+    from django.utils.translation import gettext as _
+
+    from .models import SessionInvitation, SessionSeat
+
+    if (
+        SessionSeat.objects.filter(session=session).exists()
+        or SessionInvitation.objects.filter(session=session).exists()
+    ):
+        raise ValidationError(
+            _(
+                "People hold seats in “%(session)s”, wait for one or are invited to it: cancel the session "
+                "instead (it stays in the programme, marked cancelled), or release their seats first."
+            ),
+            params={"session": session.title},
+            code="session_in_use",
+        )
+
+
+def promote_session_waitlist(sender: Any, *, session: Any, **kwargs: Any) -> None:
+    """``programme.signals.session_capacity_grew``: the session's waitlist moves up into the new room."""
+    from .services import promote_session_waitlist as promote
+
+    promote(session)

@@ -22,15 +22,8 @@ from majlis.core.countries import country_name
 from majlis.events.models import Event
 
 from .models import Application, Category, EventCapacity, Mode, SessionSeat
-from .queries import ACTIVE_STATUSES
 
 APPROVED = Application.Status.APPROVED
-INACTIVE_STATUSES = (
-    Application.Status.DRAFT,
-    Application.Status.REJECTED,
-    Application.Status.CANCELLED,
-    Application.Status.WITHDRAWN,
-)
 
 
 @dataclass
@@ -159,7 +152,7 @@ def _counts(queryset: Any, field_name: str) -> dict[Any, tuple[int, int]]:
 def statistics(event: Event) -> Statistics:
     """Every figure of the statistics page, in a fixed number of queries."""
     applications = Application.objects.filter(event=event)
-    active = applications.filter(status__in=ACTIVE_STATUSES)
+    active = applications.counted()
 
     status_counts = dict(applications.values_list("status").annotate(n=Count("id")).values_list("status", "n"))
     by_status = Breakdown(
@@ -246,7 +239,7 @@ def session_rows(event: Event) -> list[SessionRow]:
     counts: dict[int, dict[str, int]] = {}
     seats = (
         SessionSeat.objects.filter(session__event=event)
-        .exclude(application__status__in=INACTIVE_STATUSES)
+        .filter(application__status__in=Application.Status.counted())
         .values("session_id", "status")
         .annotate(n=Count("id"))
     )

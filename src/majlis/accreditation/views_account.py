@@ -23,7 +23,7 @@ from majlis.core import crypto
 from majlis.core.countries import country_name
 from majlis.core.permissions import AuthenticatedHttpRequest, login_required
 
-from . import photos, services
+from . import photos, services, workflow
 from .forms import ApplicationForm, add_service_errors, initial_from_application
 from .models import Application, Mode, VisaLetter
 from .services import participants as services_participants
@@ -38,9 +38,6 @@ from .views_register import (
 )
 
 Status = Application.Status
-EDITABLE_STATUSES = (Status.DRAFT, Status.SUBMITTED, Status.UNDER_REVIEW, Status.APPROVED, Status.WAITLISTED)
-CANCELLABLE_STATUSES = services.TRANSITIONS["cancel"]
-DECIDED_STATUSES = (Status.APPROVED, Status.WAITLISTED)
 
 
 def _own_application(request: HttpRequest, pk: int) -> Application:
@@ -67,20 +64,6 @@ def masked_passport_number(application: Application) -> str:
     return "•" * max(len(number) - 3, 3) + number[-3:]
 
 
-MEMBER_EDITABLE_STATUSES = (Status.DRAFT, Status.SUBMITTED, Status.UNDER_REVIEW)
-
-
-def may_edit(application: Application) -> bool:
-    """Individuals edit until the event; delegation members (invited to complete their own data)
-    until the organisers decide, as their focal point may."""
-    statuses = EDITABLE_STATUSES if application.delegation_id is None else MEMBER_EDITABLE_STATUSES
-    return (
-        application.status in statuses
-        and application.event.phase() != "past"
-        and application.personal_data_purged_at is None
-    )
-
-
 def _edit_form(request: HttpRequest, application: Application, *args: Any) -> ApplicationForm:
     """The individual application form, or for a delegation member the form their focal point uses."""
     delegation = application.delegation  # None without a query when delegation_id is None
@@ -102,10 +85,6 @@ def _edit_form(request: HttpRequest, application: Application, *args: Any) -> Ap
         "I have read the privacy notice above and agree that my data is processed as it describes."
     )
     return form
-
-
-def may_cancel(application: Application) -> bool:
-    return application.status in CANCELLABLE_STATUSES and application.personal_data_purged_at is None
 
 
 def may_reapply(application: Application) -> bool:
@@ -156,8 +135,6 @@ def application_detail(request: HttpRequest, pk: int) -> HttpResponse:
         "application": application,
         "seats": sessions,
         "passport_masked": masked_passport_number(application),
-        "may_edit": may_edit(application),
-        "may_cancel": may_cancel(application),
         "may_reapply": may_reapply(application),
         "in_person": application.mode == Mode.IN_PERSON,
         "nationality": country_name(application.nationality),
@@ -174,7 +151,7 @@ def application_detail(request: HttpRequest, pk: int) -> HttpResponse:
 @never_cache
 def application_edit(request: HttpRequest, pk: int) -> HttpResponse:
     application = _own_application(request, pk)
-    if not may_edit(application):
+    if not workflow.can("edit", application, request.user):
         messages.error(request, _("This application can no longer be changed."))
         return redirect("applications:detail", pk=application.pk)
     with timezone.override(application.event.tz):
@@ -191,7 +168,7 @@ def application_edit(request: HttpRequest, pk: int) -> HttpResponse:
                     add_service_errors(form, error)
                 else:
                     forget_pending(request, form)
-                    if was in DECIDED_STATUSES and updated.status == Status.UNDER_REVIEW:
+                    if was in Status.decided() and updated.status == Status.UNDER_REVIEW:
                         messages.warning(
                             request,
                             _(
@@ -210,7 +187,7 @@ def application_edit(request: HttpRequest, pk: int) -> HttpResponse:
         "application": application,
         "notice": services.current_privacy_notice(application.event),
         "photo_preview_url": _photo_url(form, application),
-        "decided": application.status in DECIDED_STATUSES,
+        "decided": application.status in Status.decided(),
     }
     return render_event_page(request, "accreditation/account/edit.html", application.event, context)
 
@@ -219,7 +196,7 @@ def application_edit(request: HttpRequest, pk: int) -> HttpResponse:
 @never_cache
 def application_cancel(request: HttpRequest, pk: int) -> HttpResponse:
     application = _own_application(request, pk)
-    if not may_cancel(application):
+    if not workflow.can("cancel", application, request.user):
         messages.error(request, _("This application can no longer be cancelled."))
         return redirect("applications:detail", pk=application.pk)
     if request.method == "POST":

@@ -42,9 +42,6 @@ from .delegation_order import in_protocol_order
 from .models import Application, Delegation, Vetting
 from .services import delegation_tools as tools
 from .views_delegations import (
-    GONE,
-    NOMINATION_OPEN,
-    PENDING,
     _organiser_delegation,
     _render,
     focal_point_view,
@@ -123,9 +120,9 @@ def delegations_in_protocol_order(
         Delegation.objects.filter(event=event)
         .select_related("organisation", "default_category", "focal_point")
         .annotate(
-            members_total=Count("members", filter=~Q(members__status__in=GONE), distinct=True),
+            members_total=Count("members", filter=~Q(members__status__in=Application.Status.gone()), distinct=True),
             members_approved=Count("members", filter=Q(members__status=S.APPROVED), distinct=True),
-            members_pending=Count("members", filter=Q(members__status__in=PENDING), distinct=True),
+            members_pending=Count("members", filter=Q(members__status__in=Application.Status.pending()), distinct=True),
             members_waitlisted=Count("members", filter=Q(members__status=S.WAITLISTED), distinct=True),
             documents_total=Count("documents", distinct=True),
         )
@@ -266,7 +263,7 @@ def _bulk_page(request: HttpRequest, event: Event, delegation: Delegation, *, or
     outcome: bulk_nomination.Outcome | None = None
     file_problem = ""
     status = 200
-    can_nominate = delegation.status in NOMINATION_OPEN
+    can_nominate = delegation.status in Delegation.Status.nomination_open()
     if request.method == "POST":
         status = 400
         if not can_nominate:
@@ -393,7 +390,7 @@ class VettingForm(forms.Form):
 def _vetting_queryset(event: Event, filters: dict[str, Any]):
     members = (
         Application.objects.filter(event=event, delegation__isnull=False)
-        .exclude(status__in=GONE)
+        .not_gone()
         .select_related("delegation__organisation", "category", "vetting", "vetting__set_by")
         .order_by("delegation__organisation__name", "family_name", "given_names", "pk")
     )

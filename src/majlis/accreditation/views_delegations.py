@@ -26,13 +26,13 @@ from django.utils.translation import ngettext
 from django.views.decorators.debug import sensitive_post_parameters
 from django.views.decorators.http import require_http_methods, require_POST
 
-from majlis.core import audit
 from majlis.core.permissions import login_required
+from majlis.events import services as event_services
 from majlis.events.access import organiser_required
 from majlis.events.models import Event
 from majlis.events.rules import is_organiser
 
-from . import services
+from . import services, workflow
 from .delegation_order import in_protocol_order
 from .forms import add_service_errors
 from .forms_delegations import (
@@ -50,22 +50,6 @@ from .views_register import allowed_pending, forget_pending, remember_pending
 
 View = Callable[..., HttpResponse]
 S = Application.Status
-
-# Members who no longer count: they left, or the organisers took them off.
-GONE = (S.CANCELLED, S.WITHDRAWN)
-PENDING = (S.SUBMITTED, S.UNDER_REVIEW)
-# A focal point may change a member's data until the member is approved (or out).
-EDITABLE = (S.DRAFT, S.SUBMITTED, S.UNDER_REVIEW, S.WAITLISTED)
-DECIDABLE = (S.SUBMITTED, S.UNDER_REVIEW, S.WAITLISTED)
-# What the services let a focal point do, by the delegation's status (the services check it again).
-DOCUMENTS_OPEN = (Delegation.Status.INVITED, Delegation.Status.OPEN, Delegation.Status.REJECTED)
-NOMINATION_OPEN = (
-    Delegation.Status.INVITED,
-    Delegation.Status.OPEN,
-    Delegation.Status.APPROVED,
-    Delegation.Status.REJECTED,
-)
-SUBMISSION_OPEN = (Delegation.Status.OPEN, Delegation.Status.REJECTED)
 
 
 def _event(request: HttpRequest, slug: str) -> Event:
@@ -157,7 +141,7 @@ def _service_error_message(request: HttpRequest, error: ValidationError) -> None
 
 def _members(delegation: Delegation) -> list[Application]:
     return list(
-        delegation.members.select_related("category", "vetting").order_by(
+        delegation.members.select_related("event", "category", "vetting").order_by(
             "-is_head_of_delegation", "family_name", "given_names"
         )
     )
@@ -165,7 +149,7 @@ def _members(delegation: Delegation) -> list[Application]:
 
 def _checklist(delegation: Delegation, documents: list[DelegationDocument], members: list[Application]) -> list[dict]:
     needed = services.required_delegation_document(delegation)
-    active = [m for m in members if m.status not in GONE]
+    active = [m for m in members if m.status not in S.gone()]
     return [
         {
             "done": any(document.kind == needed for document in documents),
@@ -179,7 +163,7 @@ def _checklist(delegation: Delegation, documents: list[DelegationDocument], memb
             "label": _("Designate the head of delegation."),
         },
         {
-            "done": delegation.status not in (Delegation.Status.INVITED, Delegation.Status.OPEN),
+            "done": delegation.status not in Delegation.Status.in_preparation(),
             "label": _("Submit the delegation to the organisers."),
         },
     ]
@@ -200,9 +184,9 @@ def delegation_list(request: HttpRequest, event_obj: Event) -> HttpResponse:
         Delegation.objects.filter(event=event_obj)
         .select_related("organisation", "default_category", "focal_point")
         .annotate(
-            members_total=Count("members", filter=~Q(members__status__in=GONE), distinct=True),
+            members_total=Count("members", filter=~Q(members__status__in=S.gone()), distinct=True),
             members_approved=Count("members", filter=Q(members__status=S.APPROVED), distinct=True),
-            members_pending=Count("members", filter=Q(members__status__in=PENDING), distinct=True),
+            members_pending=Count("members", filter=Q(members__status__in=S.pending()), distinct=True),
             members_waitlisted=Count("members", filter=Q(members__status=S.WAITLISTED), distinct=True),
             documents_total=Count("documents", distinct=True),
         )
@@ -239,16 +223,10 @@ def delegation_invite(request: HttpRequest, event_obj: Event) -> HttpResponse:
         data = form.cleaned_data
         try:
             with transaction.atomic():
-                organisation = form.new_organisation()
-                if organisation is not None:
-                    organisation.full_clean()
-                    organisation.save()
-                    audit.record(
-                        "events.organisation_created",
-                        actor=request.user,
-                        obj=organisation,
-                        event_slug=event_obj.slug,
-                        request=request,
+                new_organisation = form.new_organisation_data()
+                if new_organisation is not None:
+                    organisation = event_services.create_organisation(
+                        new_organisation, actor=request.user, event=event_obj, request=request
                     )
                 else:
                     organisation = data["organisation"]
@@ -311,10 +289,11 @@ def _detail_page(
     rows = []
     for member in members:
         form = None
-        # Members are decided once the credentials are approved (the services refuse it before).
+        # Members are decided once the credentials are approved (the workflow says so, the services refuse it);
+        # who decides was checked by the page's decorator.
         if member_form and member_form[0] == member.pk:
             form = member_form[1]  # the decision just refused, with its errors
-        elif member.status in DECIDABLE and credentials_approved:
+        elif workflow.can("approve", member, check_actor=False):
             form = DecisionForm(prefix=f"m{member.pk}")
         awaiting = _awaiting_own_data(member)
         rows.append(
@@ -343,7 +322,7 @@ def _detail_page(
             "manage_section": "detail",
             "last_invitation": tools.last_invitation(delegation),
             "can_resend": delegation.status != Delegation.Status.APPROVED,
-            "can_nominate": delegation.status in NOMINATION_OPEN,
+            "can_nominate": delegation.status in Delegation.Status.nomination_open(),
             "vetting_statuses": dict(Vetting.Status.choices),
         },
         status=status,
@@ -468,18 +447,18 @@ def _focal_page(
 ) -> HttpResponse:
     documents = list(delegation.documents.order_by("-uploaded_at"))
     members = _members(delegation)
-    active = delegation.members.exclude(status__in=GONE + (S.REJECTED,))
-    head = next((m for m in members if m.is_head_of_delegation and m.status not in GONE), None)
+    active = delegation.members.live()
+    head = next((m for m in members if m.is_head_of_delegation and m.status not in S.gone()), None)
     rows = [
         {
             "member": m,
-            "editable": m.status in EDITABLE,
-            "cancellable": m.status in services.TRANSITIONS["cancel"],
+            "editable": workflow.can("edit", m, request.user),
+            "cancellable": workflow.can("cancel", m, request.user),
             "awaiting_own_data": _awaiting_own_data(m),
         }
         for m in members
     ]
-    counted = [m for m in members if m.status not in GONE + (S.REJECTED,)]
+    counted = [m for m in members if m.status in S.live()]
     return _render(
         request,
         "focal_overview.html",
@@ -493,9 +472,9 @@ def _focal_page(
             "upload_form": upload_form
             or DelegationDocumentForm(initial={"kind": services.required_delegation_document(delegation)}),
             "head_form": head_form or HeadOfDelegationForm(members=active, initial={"member": head}),
-            "can_upload": delegation.status in DOCUMENTS_OPEN,
-            "can_nominate": delegation.status in NOMINATION_OPEN,
-            "can_submit": delegation.status in SUBMISSION_OPEN,
+            "can_upload": delegation.status in Delegation.Status.documents_open(),
+            "can_nominate": delegation.status in Delegation.Status.nomination_open(),
+            "can_submit": delegation.status in Delegation.Status.submission_open(),
             "new_members": [m for m in members if m.status == S.DRAFT]
             if delegation.status == Delegation.Status.APPROVED
             else [],
@@ -574,7 +553,7 @@ def _member_form_page(
 @require_http_methods(["GET", "POST"])
 @focal_point_view
 def focal_member_new(request: HttpRequest, event: Event, delegation: Delegation) -> HttpResponse:
-    if delegation.status not in NOMINATION_OPEN:
+    if delegation.status not in Delegation.Status.nomination_open():
         messages.error(request, _("Members cannot be added while the organisers are checking the credentials."))
         return _back(delegation)
     posted = request.method == "POST"
@@ -629,7 +608,7 @@ def focal_member_edit(request: HttpRequest, event: Event, delegation: Delegation
     application = delegation.members.select_related("category", "event").filter(pk=member).first()
     if application is None:
         raise Http404("No such member.")
-    if application.status not in EDITABLE:
+    if not workflow.can("edit", application, request.user):
         messages.error(
             request,
             _("The data of %(name)s can no longer be changed: the application is “%(status)s”.")
@@ -662,7 +641,7 @@ def focal_member_edit(request: HttpRequest, event: Event, delegation: Delegation
 @require_POST
 @focal_point_view
 def focal_head(request: HttpRequest, event: Event, delegation: Delegation) -> HttpResponse:
-    active = delegation.members.exclude(status__in=GONE + (S.REJECTED,))
+    active = delegation.members.live()
     form = HeadOfDelegationForm(request.POST, members=active)
     if form.is_valid():
         try:

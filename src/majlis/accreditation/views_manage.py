@@ -36,7 +36,7 @@ from majlis.events.access import organiser_required
 from majlis.events.models import Event
 from majlis.events.rules import is_organiser
 
-from . import exports, notifications, queries, services, stats
+from . import exports, notifications, queries, services, stats, workflow
 from .forms import add_service_errors
 from .models import Application, Mode, SessionInvitation
 from .services import participants as services_participants
@@ -46,13 +46,7 @@ NAMESPACE = "events:accreditation-manage"
 PER_PAGE = 50
 FAILED_MAIL_SHOWN = 20
 
-BULK_ACTIONS = [
-    ("approve", gettext_lazy("Approve")),
-    ("waitlist", gettext_lazy("Put on the waitlist")),
-    ("start_review", gettext_lazy("Start the review")),
-    ("reject", gettext_lazy("Reject")),
-    ("withdraw", gettext_lazy("Withdraw")),
-]
+BULK_ACTIONS = [(name, workflow.TRANSITIONS[name].label) for name in workflow.DECISIONS]
 ACTIONS_NEEDING_A_REASON = {"reject", "withdraw"}
 
 

@@ -21,14 +21,6 @@ from majlis.core.permissions import AuthenticatedHttpRequest, login_required
 from . import personal_data
 from .models import Application
 
-LIVE_STATUSES = (
-    Application.Status.DRAFT,
-    Application.Status.SUBMITTED,
-    Application.Status.UNDER_REVIEW,
-    Application.Status.APPROVED,
-    Application.Status.WAITLISTED,
-)
-
 
 class DeletionForm(forms.Form):
     confirm = forms.BooleanField(
@@ -91,6 +83,6 @@ def request_deletion(request: AuthenticatedHttpRequest) -> HttpResponse:
         else:
             messages.success(request, _("Your request is recorded and your data has been deleted."))
         return redirect("my-data:home")
-    live = [a for a in applications if a.status in LIVE_STATUSES]
+    live = [a for a in applications if a.status in Application.Status.live()]
     context = {"form": form, "applications": applications, "live": live}
     return render(request, "accreditation/my_data_delete.html", context, status=400 if form.errors else 200)

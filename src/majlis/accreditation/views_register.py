@@ -11,13 +11,10 @@ from typing import Any
 
 from django.core.exceptions import ValidationError
 from django.core.files.storage import default_storage
-from django.db import transaction
-from django.db.models import F, Q
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
-from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.debug import sensitive_post_parameters
 from django.views.decorators.http import require_GET
@@ -29,7 +26,7 @@ from majlis.events.rules import is_organiser
 
 from . import photos, queries, services
 from .forms import SESSION_KINDS, ApplicationForm, add_service_errors, find_invitation_code
-from .models import Application, Category, InvitationCode
+from .models import Application, Category
 from .queries import registration_state
 from .views_setup import setup_problems
 
@@ -88,31 +85,14 @@ def forget_pending(request: HttpRequest, form: ApplicationForm) -> None:
     request.session[PENDING_SESSION_KEY] = [n for n in request.session.get(PENDING_SESSION_KEY, []) if n not in gone]
 
 
-def redeem_invitation(invitation: InvitationCode) -> None:
-    """Count one use of an invitation code; refuse if it was used up meanwhile (concurrent submissions)."""
-    usable = Q(max_uses__isnull=True) | Q(uses__lt=F("max_uses"))
-    usable &= Q(expires_at__isnull=True) | Q(expires_at__gt=timezone.now())
-    usable &= Q(revoked_at__isnull=True)
-    if not InvitationCode.objects.filter(usable, pk=invitation.pk).update(uses=F("uses") + 1):
-        raise ValidationError(
-            {"invitation_code": _("This invitation code has just been used up. Ask the organisers for another one.")}
-        )
-
-
 def submit_new_application(
     request: HttpRequest, event: Event, form: ApplicationForm, *, user: Any = None
 ) -> Application | None:
     """Create and submit the application of a valid form; on a refusal the errors go onto the form."""
-    data = form.application_data()
     try:
-        with transaction.atomic():
-            owner = user or services.user_for_email(data["email"])
-            if form.invitation is not None:
-                redeem_invitation(form.invitation)
-            application = services.create_application(
-                event, data=data, actor=owner, user=owner, request=request, self_registration=True
-            )
-            services.submit_application(application, actor=owner, request=request, self_registration=True)
+        application = services.register_and_submit(
+            event, data=form.application_data(), user=user, invitation=form.invitation, request=request
+        )
     except ValidationError as error:
         add_service_errors(form, error)
         return None

@@ -188,22 +188,9 @@ class ContactInline(TranslationTabularInline):
 def _change_status(admin_obj: EventAdmin, request: HttpRequest, queryset: QuerySet[Event], status: str) -> None:
     changed = 0
     with transaction.atomic():
-        for event in queryset.select_for_update(of=("self",)):
-            if event.status == status:
-                continue
-            previous = event.status
-            event.status = status
-            event.save(update_fields=["status", "updated_at"])
-            record(
-                f"event.{status}",
-                request=request,
-                obj=event,
-                event_slug=event.slug,
-                previous_status=previous,
-                status=status,
-                via="admin action",
-            )
-            changed += 1
+        for event in queryset.order_by("pk"):
+            if services.set_event_status(event, status, actor=request.user, request=request, via="admin action"):
+                changed += 1
     label = dict(Event.Status.choices)[status]
     admin_obj.message_user(
         request,
@@ -222,7 +209,7 @@ class EventAdmin(TranslationAdmin):
     list_select_related = ["series"]
     autocomplete_fields = ["series", "venue"]
     prepopulated_fields = {"slug": ("short_title_en",)}
-    actions = ["publish_events", "archive_events"]
+    actions = ["publish_events", "unpublish_events", "archive_events"]
     formfield_overrides = URL_FIELDS
     save_on_top = True
     fieldsets = [
@@ -247,27 +234,26 @@ class EventAdmin(TranslationAdmin):
     def publish_events(self, request: HttpRequest, queryset: QuerySet[Event]) -> None:
         _change_status(self, request, queryset, Event.Status.PUBLISHED)
 
+    @admin.action(description=_("Return the selected events to draft"), permissions=["change"])
+    def unpublish_events(self, request: HttpRequest, queryset: QuerySet[Event]) -> None:
+        _change_status(self, request, queryset, Event.Status.DRAFT)
+
     @admin.action(description=_("Archive the selected events"), permissions=["change"])
     def archive_events(self, request: HttpRequest, queryset: QuerySet[Event]) -> None:
         _change_status(self, request, queryset, Event.Status.ARCHIVED)
 
     def save_model(self, request: HttpRequest, obj: Event, form: forms.ModelForm, change: bool) -> None:
-        previous = form.initial.get("status") if change else None
+        previous: str | None = form.initial.get("status") if change else None
+        wanted = obj.status
+        if previous is not None and previous != wanted:
+            obj.status = previous  # the other fields are saved here; the status changes through the service
         super().save_model(request, obj, form, change)
         if not change:
             record("event.created", request=request, obj=obj, event_slug=obj.slug, status=obj.status)
             # Default categories, settings and privacy notice, as for an event made on the organisers' pages.
             services.set_up_new_event(obj, actor=request.user, request=request)
-        elif previous != obj.status:
-            record(
-                f"event.{obj.status}",
-                request=request,
-                obj=obj,
-                event_slug=obj.slug,
-                previous_status=previous,
-                status=obj.status,
-                via="admin form",
-            )
+        elif previous is not None and previous != wanted:
+            services.set_event_status(obj, wanted, actor=request.user, request=request, via="admin form")
 
 
 # --- Documents ------------------------------------------------------------------------------------

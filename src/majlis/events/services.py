@@ -20,7 +20,7 @@ from majlis.core import audit
 from majlis.core.permissions import needs_second_factor
 from majlis.events.rules import organised_event_ids
 
-from .models import Event, EventRole, Series
+from .models import Event, EventRole, Organisation, Series
 from .signals import event_created
 
 # What a new event may take over from an earlier one of its series.
@@ -161,3 +161,70 @@ def publish_event(event: Event, *, actor: Any, request: Any = None) -> Event:
     audit.record("event.published", actor=actor, obj=locked, event_slug=locked.slug, request=request)
     event.status = locked.status
     return event
+
+
+@transaction.atomic
+def set_event_status(event: Event, status: str, *, actor: Any, request: Any = None, via: str = "") -> bool:
+    """Publish, unpublish (back to draft) or archive an event; returns whether it changed.
+
+    Used by the back office (its actions and its form): ``publish_event`` is the organisers' stricter
+    form (drafts only). Audited as ``event.<status>`` with the previous status.
+    """
+    if status not in Event.Status.values:
+        raise ValidationError(_("Unknown event status."), code="invalid_status")
+    locked = Event.objects.select_for_update().get(pk=event.pk)
+    if locked.status == status:
+        event.status = locked.status
+        return False
+    previous = locked.status
+    locked.status = status
+    locked.save(update_fields=["status", "updated_at"])
+    audit.record(
+        f"event.{status}",
+        actor=actor,
+        obj=locked,
+        event_slug=locked.slug,
+        request=request,
+        previous_status=previous,
+        status=status,
+        **({"via": via} if via else {}),
+    )
+    event.status = locked.status
+    return True
+
+
+def unpublish_event(event: Event, *, actor: Any, request: Any = None) -> Event:
+    """Published → draft: only its organisers see it again."""
+    if event.status != Event.Status.PUBLISHED:
+        raise ValidationError(_("Only a published event can be unpublished."), code="not_published")
+    set_event_status(event, Event.Status.DRAFT, actor=actor, request=request)
+    return event
+
+
+ORGANISATION_FIELDS = frozenset({"name_en", "name_ru", "name_uz", "acronym_en", "kind", "country"})
+
+
+@transaction.atomic
+def create_organisation(
+    data: dict[str, Any], *, actor: Any, event: Event | None = None, request: Any = None
+) -> Organisation:
+    """A new state or organisation (e.g. named by an organiser inviting its delegation); audited."""
+    unknown = set(data) - ORGANISATION_FIELDS
+    if unknown:
+        raise ValueError(f"Not organisation fields: {sorted(unknown)}")
+    cleaned = {name: value.strip() if isinstance(value, str) else value for name, value in data.items()}
+    if cleaned.get("name_en") and Organisation.objects.filter(name_en__iexact=cleaned["name_en"]).exists():
+        raise ValidationError(
+            {"name_en": _("“%(name)s” is already known: choose it in the list above.") % {"name": cleaned["name_en"]}}
+        )
+    organisation = Organisation(**cleaned)
+    organisation.full_clean()
+    organisation.save()
+    audit.record(
+        "events.organisation_created",
+        actor=actor,
+        obj=organisation,
+        event_slug=event.slug if event is not None else "",
+        request=request,
+    )
+    return organisation

@@ -2,15 +2,19 @@
 
 Organisers normally work on the programme pages under /<lang>/<event>/manage/programme/, which
 show conflicts and protocol order; the back office is for corrections. Every save is audited.
-Published versions are read-only here: they cannot be changed or deleted.
+Sessions are created, changed and deleted through the programme services, as on those pages (a
+changed access rule releases the seats of those it leaves out; a session people hold seats in is
+cancelled, not deleted). Published versions are read-only here: they cannot be changed or deleted.
 """
 
 from __future__ import annotations
 
+import copy
 from typing import Any
 
 from django import forms
 from django.contrib import admin
+from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import QuerySet
 from django.http import HttpRequest
@@ -22,6 +26,7 @@ from majlis.core.admin_site import admin_site
 from majlis.core.audit import record
 from majlis.events.admin import all_languages, per_language
 
+from . import services
 from .models import Person, ProgrammeVersion, Session, SessionSpeaker, Track
 
 
@@ -104,6 +109,21 @@ class SessionAdminForm(forms.ModelForm):
         starts_at, ends_at = cleaned.get("starts_at"), cleaned.get("ends_at")
         if starts_at and ends_at and ends_at <= starts_at:
             self.add_error("ends_at", _("A session must end after it starts."))
+        event = cleaned.get("event") or (self.instance.event if self.instance.event_id else None)
+        if self.errors or event is None:
+            return cleaned
+        # The services' own checks (track and room of the event, unique short name, …), shown on the form
+        # rather than failing when the service saves.
+        candidate = copy.copy(self.instance)
+        candidate.event = event
+        for name in services.SESSION_FIELDS:
+            if name in cleaned:
+                setattr(candidate, name, cleaned[name])
+        try:
+            services.validate_session(candidate, organisers=list(cleaned.get("organisers") or []))
+        except ValidationError as error:
+            for field, field_messages in error.message_dict.items():
+                self.add_error(field if field in self.fields else None, field_messages)
         return cleaned
 
 
@@ -137,17 +157,40 @@ class SessionAdmin(TranslationAdmin):
     ]
     inlines = [SessionSpeakerInline]
 
+    def get_readonly_fields(self, request: HttpRequest, obj: Any = None) -> Any:
+        # A session does not move between events (its seats and versions belong to its event).
+        return [*super().get_readonly_fields(request, obj), *(["event"] if obj is not None else [])]
+
+    def get_actions(self, request: HttpRequest) -> Any:
+        # One at a time, through the service, which refuses a session people hold seats in.
+        actions = super().get_actions(request)
+        actions.pop("delete_selected", None)
+        return actions
+
+    def has_delete_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        if not super().has_delete_permission(request, obj):
+            return False
+        return obj is None or services.deletion_refusal(obj) is None
+
     def save_model(self, request: HttpRequest, obj: Session, form: forms.ModelForm, change: bool) -> None:
-        super().save_model(request, obj, form, change)
-        record(
-            "programme.session_updated" if change else "programme.session_created",
-            request=request,
-            obj=obj,
-            event_slug=obj.event.slug,
-            guid=str(obj.guid),
-            fields=sorted(form.changed_data),
-            via="admin",
-        )
+        data = {name: form.cleaned_data[name] for name in services.SESSION_DATA_KEYS if name in form.cleaned_data}
+        if change:
+            changed = {name: value for name, value in data.items() if name in form.changed_data}
+            services.update_session(obj, actor=request.user, data=changed, request=request)
+            return
+        created = services.create_session(obj.event, actor=request.user, data=data, request=request)
+        # The admin goes on with its own instance (inlines, redirect): it takes the created row's identity.
+        obj.pk, obj.guid, obj.slug = created.pk, created.guid, created.slug
+        obj._state.adding = False
+        obj._state.db = created._state.db
+
+    def save_related(self, request: HttpRequest, form: forms.ModelForm, formsets: Any, change: bool) -> None:
+        if not change:
+            super().save_related(request, form, formsets, change)
+            return
+        # The organisers were set (and audited) by update_session: only the speakers are left to save.
+        for formset in formsets:
+            self.save_formset(request, form, formset, change=change)
 
     def save_formset(self, request: HttpRequest, form: forms.ModelForm, formset: Any, change: bool) -> None:
         instances = formset.save(commit=False)
@@ -175,27 +218,11 @@ class SessionAdmin(TranslationAdmin):
             )
 
     def delete_model(self, request: HttpRequest, obj: Session) -> None:
-        record(
-            "programme.session_deleted",
-            request=request,
-            obj=obj,
-            event_slug=obj.event.slug,
-            guid=str(obj.guid),
-            via="admin",
-        )
-        super().delete_model(request, obj)
+        services.delete_session(obj, actor=request.user, request=request, via="admin")
 
     def delete_queryset(self, request: HttpRequest, queryset: QuerySet[Session]) -> None:
-        for session in queryset.select_related("event"):
-            record(
-                "programme.session_deleted",
-                request=request,
-                obj=session,
-                event_slug=session.event.slug,
-                guid=str(session.guid),
-                via="admin",
-            )
-        super().delete_queryset(request, queryset)
+        for session in queryset:
+            services.delete_session(session, actor=request.user, request=request, via="admin")
 
 
 @admin.register(ProgrammeVersion, site=admin_site)

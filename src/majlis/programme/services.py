@@ -21,7 +21,7 @@ from majlis.events.rules import is_organiser
 from . import signals
 from .models import Person, ProgrammeVersion, Session, SessionSpeaker
 from .protocol import protocol_order
-from .signals import session_access_changed
+from .signals import session_access_changed, session_capacity_grew, session_deleting
 from .snapshot import LANGUAGE_CODES, build_snapshot
 
 
@@ -173,6 +173,13 @@ def _unique_slug(event: Event, base: str, exclude_pk: int | None = None) -> str:
     return slug
 
 
+def validate_session(
+    session: Session, *, organisers: list[Organisation] | None, editor: ProgrammeEditor | None = None
+) -> None:
+    """The checks every creation and change of a session passes (the back office's form calls them too)."""
+    _validate_session(session, organisers, editor)
+
+
 def _validate_session(session: Session, organisers: list[Organisation] | None, editor: ProgrammeEditor | None) -> None:
     errors: dict[str, list[str]] = {}
     event = session.event
@@ -312,6 +319,8 @@ def update_session(
             )
         if "access" in changes or "restricted_to" in changes:
             _release_ineligible_seats_after_commit(session, actor=actor, request=request)
+        if "capacity" in changes and _capacity_grew(changes["capacity"]["from"], changes["capacity"]["to"]):
+            _promote_waitlist_after_commit(session)
     return session
 
 
@@ -322,6 +331,17 @@ def _release_ineligible_seats_after_commit(session: Session, *, actor: Any, requ
     transaction.on_commit(
         lambda: session_access_changed.send(sender=Session, session=session, actor=actor, request=request)
     )
+
+
+def _capacity_grew(before: int | None, after: int | None) -> bool:
+    return before is not None and (after is None or after > before)
+
+
+def _promote_waitlist_after_commit(session: Session) -> None:
+    """More room: the session's waitlist moves up once this change is committed (by accreditation, on
+    ``session_capacity_grew``; its locks are taken in their usual order, event first, in a transaction
+    of their own)."""
+    transaction.on_commit(lambda: session_capacity_grew.send(sender=Session, session=session))
 
 
 @transaction.atomic
@@ -447,3 +467,34 @@ def restore_protocol_order(session: Session, *, actor: Any, request: Any = None)
             appearance, None, actor=actor, reason=_("Protocol order restored for the whole session."), request=request
         )
     return len(overridden)
+
+
+def deletion_refusal(session: Session) -> str | None:
+    """Why the apps above would refuse deleting the session now (``None``: they would not)."""
+    try:
+        session_deleting.send(sender=Session, session=session, actor=None, request=None)
+    except ValidationError as error:
+        return " ".join(error.messages)
+    return None
+
+
+@transaction.atomic
+def delete_session(session: Session, *, actor: Any, request: Any = None, via: str = "") -> None:
+    """Remove a session from the draft programme (published versions keep it); audited.
+
+    The apps above may refuse it through ``signals.session_deleting``: accreditation does while people
+    hold a seat in it, wait for one or are invited, so that nobody loses a seat without being told —
+    cancelling the session (``cancel_session``) keeps it in the programme, marked so.
+    """
+    locked = Session.objects.select_for_update(of=("self",)).select_related("event").get(pk=session.pk)
+    session_deleting.send(sender=Session, session=locked, actor=actor, request=request)
+    audit.record(
+        "programme.session_deleted",
+        actor=actor,
+        obj=locked,
+        event_slug=locked.event.slug,
+        request=request,
+        guid=str(locked.guid),
+        **({"via": via} if via else {}),
+    )
+    locked.delete()

@@ -1,8 +1,9 @@
 """Every change to an accreditation: one transactional, audited function each, mailing the participant.
 
 Workflow: draft → submitted → under_review → approved / waitlisted / rejected; cancelled by the
-participant; withdrawn by an organiser. ``TRANSITIONS`` lists which states each action starts
-from. In-person seats (event capacity, category quota) and session seats are taken in
+participant; withdrawn by an organiser. ``accreditation.workflow`` holds the transitions table
+and checks each transition (``workflow.check``) for these functions.
+In-person seats (event capacity, category quota) and session seats are taken in
 ``capacity.py`` under row locks; a freed seat promotes the waitlist in the same transaction.
 
 The package splits them by concern (one module each: setup, invitation codes, applications,
@@ -16,22 +17,17 @@ through ``passport_number``, which writes an audit entry.
 
 from __future__ import annotations
 
+from ..validators import PASSPORT_PATTERN
 from ._common import (
-    CLOSED_STATUSES,
     EDITABLE_FIELDS,
     KEY_FIELDS,
-    LIVE_STATUSES,
-    PASSPORT_PATTERN,
-    TRANSITIONS,
     DuplicateApplication,
     Status,
-    _check_transition,
     _lock_application,
     _mail,
     _normalise_email,
     _record,
     _refresh_caller_copy,
-    _refusal,
     user_for_email,
 )
 from .applications import (
@@ -47,7 +43,6 @@ from .applications import (
     update_application,
 )
 from .delegations import (
-    EDITABLE_DELEGATION_STATUSES,
     _clean_category_rules,
     _delegation_record,
     _live_members,
@@ -76,7 +71,9 @@ from .invitation_codes import (
     create_invitation_code,
     generate_invitation_code,
     invitation_code_digest,
+    redeem_invitation_code,
     revoke_invitation_code,
+    update_invitation_code,
 )
 from .passports import (
     normalise_passport_number,
@@ -89,6 +86,7 @@ from .personal_data import (
     live_applications,
     request_deletion,
 )
+from .registration import register_and_submit
 from .seats import (
     _allocate_sessions,
     _drop_ineligible_seat,
@@ -98,6 +96,7 @@ from .seats import (
     _release_ineligible_seats,
     _release_sessions,
     invite_to_session,
+    promote_session_waitlist,
     release_ineligible_session_seats,
     release_session_seat,
     request_session_seats,
@@ -138,26 +137,21 @@ from .transitions import (
 __all__ = [
     "BULK_ACTIONS",
     "CATEGORY_COPY_FIELDS",
-    "CLOSED_STATUSES",
     "CODE_ALPHABET",
     "CODE_GROUPS",
     "CODE_GROUP_LENGTH",
     "DuplicateApplication",
-    "EDITABLE_DELEGATION_STATUSES",
     "EDITABLE_FIELDS",
     "KEY_FIELDS",
-    "LIVE_STATUSES",
     "PASSPORT_PATTERN",
     "SETTINGS_FIELDS",
     "Status",
-    "TRANSITIONS",
     "_allocate_sessions",
     "_apply_data",
     "_audit_value",
     "_check_credentials_approved",
     "_check_duplicates",
     "_check_ready_to_submit",
-    "_check_transition",
     "_clean_category_rules",
     "_close",
     "_delegation_category_problem",
@@ -174,7 +168,6 @@ __all__ = [
     "_promote_session",
     "_record",
     "_refresh_caller_copy",
-    "_refusal",
     "_release_ineligible_seats",
     "_release_sessions",
     "_required_reason",
@@ -200,8 +193,12 @@ __all__ = [
     "find_duplicates",
     "generate_invitation_code",
     "invitation_code_digest",
+    "redeem_invitation_code",
+    "register_and_submit",
+    "update_invitation_code",
     "invite_delegation",
     "invite_to_session",
+    "promote_session_waitlist",
     "live_applications",
     "nominate_member",
     "nomination_closed",

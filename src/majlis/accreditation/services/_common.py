@@ -1,13 +1,11 @@
-"""Shared pieces of the accreditation services: transitions table, audit and mail helpers, row locks."""
+"""Shared pieces of the accreditation services: audit and mail helpers, row locks (transitions: ``workflow``)."""
 
 from __future__ import annotations
 
-import re
 from typing import Any
 
 from django.contrib.auth import get_user_model
 from django.core.exceptions import ValidationError
-from django.utils.translation import gettext as _
 
 from majlis.core import audit
 from majlis.core.signals import send_on_commit
@@ -20,20 +18,6 @@ from ..models import (
 )
 
 Status = Application.Status
-
-LIVE_STATUSES = (Status.DRAFT, Status.SUBMITTED, Status.UNDER_REVIEW, Status.APPROVED, Status.WAITLISTED)
-CLOSED_STATUSES = (Status.REJECTED, Status.CANCELLED, Status.WITHDRAWN)
-
-# action -> the states it may start from
-TRANSITIONS: dict[str, frozenset[str]] = {
-    "submit": frozenset({Status.DRAFT}),
-    "start_review": frozenset({Status.SUBMITTED}),
-    "approve": frozenset({Status.SUBMITTED, Status.UNDER_REVIEW, Status.WAITLISTED}),
-    "waitlist": frozenset({Status.SUBMITTED, Status.UNDER_REVIEW}),
-    "reject": frozenset({Status.SUBMITTED, Status.UNDER_REVIEW, Status.WAITLISTED, Status.APPROVED}),
-    "cancel": frozenset({Status.DRAFT, Status.SUBMITTED, Status.UNDER_REVIEW, Status.APPROVED, Status.WAITLISTED}),
-    "withdraw": frozenset({Status.SUBMITTED, Status.UNDER_REVIEW, Status.APPROVED, Status.WAITLISTED}),
-}
 
 # Changing any of these after a decision sends the application back to review.
 KEY_FIELDS = frozenset(
@@ -86,34 +70,10 @@ EDITABLE_FIELDS = frozenset(
         "listed_publicly",
     }
 )
-PASSPORT_PATTERN = re.compile(r"^[A-Z0-9]{5,20}$")
 
 
 class DuplicateApplication(ValidationError):
     """The person already has a live application for the event (same e-mail or same passport)."""
-
-
-def _refusal(action: str) -> str:
-    """Why an action is refused in the application's current state: one whole sentence per action."""
-    messages = {
-        "submit": _("An application that is “%(status)s” cannot be submitted."),
-        "start_review": _("An application that is “%(status)s” cannot be put under review."),
-        "approve": _("An application that is “%(status)s” cannot be approved."),
-        "waitlist": _("An application that is “%(status)s” cannot be put on the waiting list."),
-        "reject": _("An application that is “%(status)s” cannot be rejected."),
-        "cancel": _("An application that is “%(status)s” cannot be cancelled."),
-        "withdraw": _("An application that is “%(status)s” cannot be withdrawn."),
-    }
-    return messages[action]
-
-
-def _check_transition(application: Application, action: str) -> None:
-    if application.status not in TRANSITIONS[action]:
-        raise ValidationError(
-            _refusal(action),
-            params={"status": application.get_status_display()},
-            code="transition_not_allowed",
-        )
 
 
 def _record(

@@ -13,7 +13,7 @@ from django.utils.translation import ngettext
 
 from majlis.events.models import Event
 
-from .. import capacity, session_access
+from .. import capacity, session_access, validators, workflow
 from ..models import (
     Application,
     Category,
@@ -23,10 +23,8 @@ from ..models import (
     SessionSeat,
 )
 from ._common import (
-    CLOSED_STATUSES,
     EDITABLE_FIELDS,
     KEY_FIELDS,
-    LIVE_STATUSES,
     DuplicateApplication,
     Status,
     _lock_application,
@@ -44,7 +42,7 @@ from .setup import check_registration_open, current_privacy_notice
 
 
 def _check_duplicates(event: Event, application: Application) -> None:
-    others = Application.objects.filter(event=event, status__in=LIVE_STATUSES)
+    others = Application.objects.filter(event=event).live()
     if application.pk:
         others = others.exclude(pk=application.pk)
     errors: dict[str, str] = {}
@@ -67,7 +65,7 @@ def _check_duplicates(event: Event, application: Application) -> None:
 
 def _validate(event: Event, application: Application, *, complete: bool = False) -> None:
     """Check the application; a draft may leave fields empty (``complete=False``), a submission may not."""
-    errors: dict[str, str] = {}
+    errors: dict[str, str | ValidationError] = {}
     category = application.category if application.category_id else None
     if category is None:
         errors["category"] = _("Choose a category.")
@@ -79,10 +77,13 @@ def _validate(event: Event, application: Application, *, complete: bool = False)
         errors["mode"] = _("Participants of this category take part in person only.")
     if application.mode not in Mode.values:
         errors["mode"] = _("Choose in person or online.")
-    if application.passport_expiry and application.passport_expiry < event.end_date:
-        errors["passport_expiry"] = _("The passport expires before the event ends; a valid passport is needed.")
-    if application.arrival_at and application.departure_at and application.departure_at < application.arrival_at:
-        errors["departure_at"] = _("Departure cannot be before arrival.")
+    for name, error in validators.travel_errors(
+        event,
+        passport_expiry=application.passport_expiry,
+        arrival_at=application.arrival_at,
+        departure_at=application.departure_at,
+    ).items():
+        errors[name] = error
     if application.listed_publicly and category is not None and not category.public_listing_allowed:
         application.listed_publicly = False
     if category is not None and application.delegation_id is not None and "category" not in errors:
@@ -114,7 +115,7 @@ def _delegation_category_problem(application: Application, category: Category) -
         return _("The organisers have not allowed this category for the members of this delegation.")
     limit = rules[category.pk].member_limit
     if limit is not None:
-        others = Application.objects.filter(delegation=delegation, category=category, status__in=LIVE_STATUSES)
+        others = Application.objects.filter(delegation=delegation, category=category).live()
         if application.pk:
             others = others.exclude(pk=application.pk)
         if others.count() >= limit:
@@ -249,12 +250,7 @@ def update_application(
 ) -> Application:
     """Change an application. Key data changed after a decision sends it back to review (freeing its seat)."""
     event_capacity, locked = _lock_application(application.event, application)
-    if locked.status in CLOSED_STATUSES:
-        raise ValidationError(
-            _("An application that is “%(status)s” can no longer be changed."),
-            params={"status": locked.get_status_display()},
-            code="closed",
-        )
+    workflow.check("edit", locked)
     if locked.personal_data_purged_at:
         raise ValidationError(_("The personal data of this application has been removed."), code="purged")
     data = dict(data)
@@ -273,7 +269,7 @@ def update_application(
         locked.user = user_for_email(locked.email)
     key_changed = sorted(changed & (KEY_FIELDS | {"passport_number"}))
     was = locked.status
-    back_to_review = bool(key_changed) and was in {Status.APPROVED, Status.WAITLISTED}
+    back_to_review = bool(key_changed) and was in Status.decided()
     if back_to_review:
         locked.status = Status.UNDER_REVIEW
         locked.decided_at = None

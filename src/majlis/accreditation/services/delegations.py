@@ -29,7 +29,7 @@ from ..models import (
     DelegationDocument,
     SupportingDocument,
 )
-from ._common import LIVE_STATUSES, Status, _mail, _normalise_email, _record, user_for_email
+from ._common import Status, _mail, _normalise_email, _record, user_for_email
 from .applications import create_application, delegation_category_rules
 from .transitions import _required_reason, submit_application
 
@@ -285,16 +285,13 @@ def claim_delegation(delegation: Delegation, user: Any) -> Delegation:
     return locked
 
 
-EDITABLE_DELEGATION_STATUSES = (Delegation.Status.INVITED, Delegation.Status.OPEN, Delegation.Status.REJECTED)
-
-
 @transaction.atomic
 def add_delegation_document(
     delegation: Delegation, uploaded_file: Any, kind: str, *, actor: Any, request: Any = None
 ) -> DelegationDocument:
     """Store a note verbale or nomination letter under a random private name."""
     locked = _lock_delegation(delegation)
-    if locked.status not in EDITABLE_DELEGATION_STATUSES:
+    if locked.status not in Delegation.Status.documents_open():
         raise ValidationError(_("The credentials have been submitted; documents can no longer be added."))
     if kind not in {SupportingDocument.NOTE_VERBALE, SupportingDocument.NOMINATION_LETTER}:
         raise ValidationError({"kind": _("Choose a note verbale or a nomination letter.")})
@@ -324,7 +321,7 @@ def nomination_closed(event: Event, now: Any = None) -> bool:
 
 
 def _live_members(delegation: Delegation):
-    return Application.objects.filter(delegation=delegation, status__in=LIVE_STATUSES)
+    return Application.objects.filter(delegation=delegation).live()
 
 
 @transaction.atomic
@@ -400,7 +397,7 @@ def set_head_of_delegation(
     locked = _lock_delegation(delegation)
     if application.delegation_id != locked.pk:
         raise ValidationError(_("This person is not a member of the delegation."))
-    if application.status not in LIVE_STATUSES:
+    if application.status not in Status.live():
         raise ValidationError(_("This person's application is closed."))
     Application.objects.filter(delegation=locked, is_head_of_delegation=True).exclude(pk=application.pk).update(
         is_head_of_delegation=False
@@ -421,7 +418,7 @@ def required_delegation_document(delegation: Delegation) -> str:
 def submit_delegation(delegation: Delegation, *, actor: Any, request: Any = None) -> Delegation:
     """Send the credentials for checking, and submit the members' drafts."""
     locked = _lock_delegation(delegation)
-    if locked.status not in {Delegation.Status.OPEN, Delegation.Status.REJECTED}:
+    if locked.status not in Delegation.Status.submission_open():
         raise ValidationError(
             _("A delegation that is “%(status)s” cannot be submitted."), params={"status": locked.get_status_display()}
         )

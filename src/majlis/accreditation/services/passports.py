@@ -2,24 +2,18 @@
 
 from __future__ import annotations
 
-import re
 from typing import Any
 
 from django.core.exceptions import ValidationError
-from django.utils.translation import gettext as _
 
 from majlis.core import audit, crypto
 
 from ..models import (
     Application,
 )
-from ._common import PASSPORT_PATTERN
+from ..validators import normalise_passport_number, passport_number_error
 
 # --- Passport numbers -------------------------------------------------------------------------
-
-
-def normalise_passport_number(number: str) -> str:
-    return re.sub(r"[\s\-./]", "", number or "").upper()
 
 
 def passport_digest(number: str) -> str:
@@ -48,11 +42,9 @@ def set_passport_number(application: Application, number: str) -> None:
         application.passport_number_encrypted = None
         application.passport_number_digest = ""
         return
-    if not PASSPORT_PATTERN.match(clean):
-        # The message never repeats the value.
-        raise ValidationError(
-            {"passport_number": _("Enter the passport number as printed: 5 to 20 Latin letters and digits.")}
-        )
+    error = passport_number_error(clean)
+    if error is not None:
+        raise ValidationError({"passport_number": error})
     application.passport_number_encrypted = crypto.encrypt(clean)
     application.passport_number_digest = passport_digest(clean)
 

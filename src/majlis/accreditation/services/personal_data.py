@@ -10,10 +10,11 @@ from django.utils import timezone
 
 from majlis.events.models import Event
 
+from .. import workflow
 from ..models import (
     Application,
 )
-from ._common import LIVE_STATUSES, TRANSITIONS, _lock_application, _normalise_email, _record, _refresh_caller_copy
+from ._common import _lock_application, _normalise_email, _record, _refresh_caller_copy
 from .passports import passport_digest_candidates
 from .transitions import cancel_application
 
@@ -25,7 +26,7 @@ def request_deletion(application: Application, *, actor: Any, request: Any = Non
     """The participant asks for their data to be deleted: the application is cancelled (its seat freed)
     and marked for the purge (``majlis purge-personal-data``)."""
     _event_capacity, locked = _lock_application(application.event, application)
-    if locked.status in TRANSITIONS["cancel"]:
+    if workflow.state_allows("cancel", locked):
         cancel_application(locked, actor=actor, request=request)
         locked.refresh_from_db()
     if locked.deletion_requested_at is None:
@@ -36,7 +37,7 @@ def request_deletion(application: Application, *, actor: Any, request: Any = Non
 
 
 def live_applications(event: Event):
-    return Application.objects.filter(event=event, status__in=LIVE_STATUSES)
+    return Application.objects.filter(event=event).live()
 
 
 def find_duplicates(event: Event, *, email: str = "", passport: str = "") -> bool:

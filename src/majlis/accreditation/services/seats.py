@@ -19,7 +19,7 @@ from ..models import (
     SessionInvitation,
     SessionSeat,
 )
-from ._common import CLOSED_STATUSES, Status, _lock_application, _mail, _record
+from ._common import Status, _lock_application, _mail, _record
 
 # --- Waitlist promotion and session seats ------------------------------------------------------
 
@@ -138,7 +138,7 @@ def request_session_seats(
     others keep a request that is allocated when the application is approved."""
     sessions = list(sessions)
     _event_capacity, locked = _lock_application(application.event, application)
-    if locked.status in CLOSED_STATUSES:
+    if locked.status in Status.closed():
         raise ValidationError(_("This application is closed; it cannot take session seats."), code="closed")
     for session in sessions:
         if session.event_id != locked.event_id:
@@ -194,7 +194,7 @@ def invite_to_session(application: Application, session: Any, *, actor: Any, req
     once for an approved application when the session has room, waitlisted when it is full, and kept
     as a request (allocated on approval) otherwise. The invitation is audited and the person mailed."""
     _event_capacity, locked = _lock_application(application.event, application)
-    if locked.status in CLOSED_STATUSES:
+    if locked.status in Status.closed():
         raise ValidationError(_("This application is closed; it cannot take session seats."), code="closed")
     if session.event_id != locked.event_id:
         raise ValidationError({"session": _("A chosen session belongs to another event.")})
@@ -259,7 +259,7 @@ def withdraw_session_invitation(application: Application, session: Any, *, actor
         session=locked_session.pk,
         released=released,
     )
-    if locked.status not in CLOSED_STATUSES:
+    if locked.status not in Status.closed():
         _mail(locked, "session_invitation_withdrawn", entry, session=locked_session)
 
 
@@ -287,3 +287,12 @@ def release_ineligible_session_seats(session: Any, *, actor: Any = None, request
             _drop_ineligible_seat(seat, locked_session, actor=actor, request=request)
             released += 1
     return released
+
+
+@transaction.atomic
+def promote_session_waitlist(session: Any) -> int:
+    """After a session's capacity grew (or was lifted): its waitlist moves up, each person told by e-mail.
+    Returns how many were given a seat. Locks the event, then the session, as every seat change does."""
+    capacity.lock_event(session.event)
+    (locked,) = capacity.lock_sessions([session])
+    return len(_promote_session(locked))

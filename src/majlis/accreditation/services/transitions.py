@@ -10,14 +10,14 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from .. import capacity
+from .. import capacity, workflow
 from ..models import (
     Application,
     Delegation,
     EventCapacity,
     SupportingDocument,
 )
-from ._common import Status, _check_transition, _lock_application, _mail, _record, _refresh_caller_copy
+from ._common import Status, _lock_application, _mail, _record, _refresh_caller_copy
 from .applications import _validate
 from .seats import _allocate_sessions, _promote, _release_sessions
 from .setup import check_registration_open
@@ -48,13 +48,7 @@ def _check_credentials_approved(application: Application) -> None:
         return
     status = Delegation.objects.filter(pk=application.delegation_id).values_list("status", flat=True).get()
     if status != Delegation.Status.APPROVED:
-        raise ValidationError(
-            _(
-                "The credentials of this person's delegation have not been approved: approve the delegation's "
-                "credentials before deciding on its members."
-            ),
-            code="credentials_not_approved",
-        )
+        raise ValidationError(workflow.credentials_not_approved_message(), code="credentials_not_approved")
 
 
 def _take_seat_or_waitlist(
@@ -94,7 +88,7 @@ def submit_application(
     ``self_registration``: submitted by an individual, within the registration dates.
     """
     event_capacity, locked = _lock_application(application.event, application)
-    _check_transition(locked, "submit")
+    workflow.check("submit", locked)
     if self_registration:
         check_registration_open(locked.event, locked.category)
     _validate(locked.event, locked, complete=True)
@@ -115,7 +109,7 @@ def submit_application(
 @transaction.atomic
 def start_review(application: Application, *, actor: Any, request: Any = None) -> Application:
     _event_capacity, locked = _lock_application(application.event, application)
-    _check_transition(locked, "start_review")
+    workflow.check("start_review", locked)
     locked.status = Status.UNDER_REVIEW
     locked.save(update_fields=["status", "updated_at"])
     entry = _record("review_started", locked, actor=actor, request=request, was=Status.SUBMITTED)
@@ -127,7 +121,7 @@ def start_review(application: Application, *, actor: Any, request: Any = None) -
 def approve_application(application: Application, *, actor: Any, reason: str = "", request: Any = None) -> Application:
     """Approve, taking an in-person seat under the event lock; when no seat is free, waitlist instead."""
     event_capacity, locked = _lock_application(application.event, application)
-    _check_transition(locked, "approve")
+    workflow.check("approve", locked)
     from .delegation_tools import check_vetting_allows_approval
 
     check_vetting_allows_approval(locked)  # a member refused by the security services is never approved
@@ -144,7 +138,7 @@ def approve_application(application: Application, *, actor: Any, reason: str = "
 @transaction.atomic
 def waitlist_application(application: Application, *, actor: Any, reason: str = "", request: Any = None) -> Application:
     _event_capacity, locked = _lock_application(application.event, application)
-    _check_transition(locked, "waitlist")
+    workflow.check("waitlist", locked)
     _check_credentials_approved(locked)
     now = timezone.now()
     was = locked.status
@@ -170,7 +164,7 @@ def _close(
     request: Any,
 ) -> Application:
     event_capacity, locked = _lock_application(application.event, application)
-    _check_transition(locked, action)
+    workflow.check(action, locked)
     held_seat = locked.holds_in_person_seat
     was = locked.status
     locked.status = status
