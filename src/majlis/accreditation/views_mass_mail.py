@@ -25,12 +25,13 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_POST
 
 from majlis.core import audit
+from majlis.events.access import event_view
 from majlis.events.models import Event
 
 from . import notifications, queries
 from .models import MassMailing, Notification
 from .services import participants as services_participants
-from .views_manage import ParticipantFilterForm, _list_query, _render, manage_url, organiser_view
+from .views_manage import ParticipantFilterForm, _list_query, _render, manage_url
 
 PREVIEW_CHOICES = 50
 
@@ -97,8 +98,8 @@ def _filter_summary(form: ParticipantFilterForm, filters: queries.ParticipantFil
     return summary
 
 
-@organiser_view
-def mailing_new(request: HttpRequest, *, event_obj: Event) -> HttpResponse:
+@event_view("accreditation.mail")
+def mailing_new(request: HttpRequest, event_obj: Event) -> HttpResponse:
     """Write the e-mail for the participants matching the list's filters."""
     event = event_obj
     query = _list_query(request.POST.get("query", "") if request.method == "POST" else request.GET.urlencode())
@@ -149,8 +150,8 @@ def _preview(mailing: MassMailing, application: Any) -> dict[str, str]:
 
 @require_GET
 @never_cache
-@organiser_view
-def mailing_preview(request: HttpRequest, pk: int, *, event_obj: Event) -> HttpResponse:
+@event_view("accreditation.mail")
+def mailing_preview(request: HttpRequest, event_obj: Event, pk: int) -> HttpResponse:
     """The message as one real recipient receives it, and the confirmation with the number of recipients."""
     mailing = _mailing(event_obj, pk)
     if mailing.status != MassMailing.Status.DRAFT:
@@ -182,8 +183,8 @@ def mailing_preview(request: HttpRequest, pk: int, *, event_obj: Event) -> HttpR
 
 
 @require_POST
-@organiser_view
-def mailing_send(request: HttpRequest, pk: int, *, event_obj: Event) -> HttpResponse:
+@event_view("accreditation.mail")
+def mailing_send(request: HttpRequest, event_obj: Event, pk: int) -> HttpResponse:
     mailing = _mailing(event_obj, pk)
     try:
         expected = int(request.POST.get("expected_count", ""))
@@ -207,8 +208,8 @@ def mailing_send(request: HttpRequest, pk: int, *, event_obj: Event) -> HttpResp
 
 @require_GET
 @never_cache
-@organiser_view
-def mailing_progress(request: HttpRequest, pk: int, *, event_obj: Event) -> HttpResponse:
+@event_view("accreditation.mail")
+def mailing_progress(request: HttpRequest, event_obj: Event, pk: int) -> HttpResponse:
     """How many e-mails are sent; htmx asks for the fragment every few seconds until all are out."""
     mailing = _mailing(event_obj, pk)
     context = {

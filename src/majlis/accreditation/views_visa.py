@@ -20,12 +20,13 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_POST
 
 from majlis.core.permissions import login_required
+from majlis.events.access import event_view
 from majlis.events.models import Event
 
 from .models import Application, VisaLetter
 from .services import participants as services_participants
 from .views_account import _own_application
-from .views_manage import _application, manage_url, organiser_view
+from .views_manage import _application, manage_url
 from .views_register import render_event_page
 
 
@@ -127,8 +128,8 @@ def visa_letter_download(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @require_POST
-@organiser_view
-def issue_visa_letter(request: HttpRequest, pk: int, *, event_obj: Event) -> HttpResponse:
+@event_view("accreditation.decide")
+def issue_visa_letter(request: HttpRequest, event_obj: Event, pk: int) -> HttpResponse:
     application = _application(event_obj, pk)
     try:
         letter = services_participants.issue_visa_letter(application, actor=request.user, request=request)
@@ -141,8 +142,8 @@ def issue_visa_letter(request: HttpRequest, pk: int, *, event_obj: Event) -> Htt
 
 @require_GET
 @never_cache
-@organiser_view
-def download_visa_letter(request: HttpRequest, pk: int, *, event_obj: Event) -> HttpResponse:
+@event_view("accreditation.view")
+def download_visa_letter(request: HttpRequest, event_obj: Event, pk: int) -> HttpResponse:
     application = _application(event_obj, pk)
     letter = _letter(application)
     if letter is None or letter.status != VisaLetter.Status.ISSUED:

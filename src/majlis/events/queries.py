@@ -5,20 +5,16 @@ from __future__ import annotations
 from typing import Any
 
 from django.db.models import Prefetch, QuerySet
-from django.http import Http404
 from django.utils import timezone
-
-from majlis.events.rules import is_organiser
 
 from .models import Document, DocumentFile, Event, EventOrganisation, NewsItem
 
 
 def get_visible_event(user: Any, slug: str) -> Event:
-    """The event for this visitor: published or archived for everyone, drafts for its organisers."""
-    event = Event.objects.select_related("series", "venue").filter(slug=slug).first()
-    if event is None or (not event.is_public and not is_organiser(user, event)):
-        raise Http404("No such event.")
-    return event
+    """The event for this visitor (``access.visible_event``: drafts only for who may see them unpublished)."""
+    from .access import visible_event
+
+    return visible_event(user, slug)
 
 
 def organisation_roles(event: Event) -> QuerySet[EventOrganisation]:
