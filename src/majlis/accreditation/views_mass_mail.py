@@ -1,6 +1,6 @@
 """Mass e-mail from the organisers to a filtered list of participants: write, preview, confirm, follow.
 
-Under /<lang>/<event>/manage/participants/mass-mail/ (organisers only, ``organiser_view``). The
+Under /<lang>/<event>/manage/participants/mass-mail/ (``accreditation.mail``). The
 recipients are the participant list with the same filters (``queries.participants``). The organiser
 writes the subject and message per language (English required, the others fall back to it), sees the
 message as one real recipient will receive it, in that person's language, then confirms the number of

@@ -2,7 +2,7 @@
 opening (with a link to each fix), the registration switch and dates (of the event and of each
 category), the nomination deadline, capacity and data retention, and invitation codes.
 
-Only the event's organisers and superusers (``views_manage.organiser_view``); every change goes
+Holders of ``accreditation.manage`` (publishing the event: ``event.manage``); every change goes
 through ``services.py`` (transactional, audited). Times are shown and typed in the event's time zone.
 An invitation code is shown once, in the answer to the request that created it: only its hash is kept.
 """

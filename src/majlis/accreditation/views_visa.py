@@ -2,9 +2,10 @@
 
 The participant's pages sit under /<lang>/account/applications/<pk>/visa-letter/ (their own
 application only, any other number is a 404); the organisers' under the participant pages of the
-event (``organiser_view``). Every download goes through ``services_participants.visa_letter_pdf``,
-which writes the audit entry (and reads the passport number through the audited service, only when
-the participant agreed to have it in the letter).
+event (issuing: ``accreditation.decide``, downloading: ``accreditation.view``). Every download
+goes through ``services_participants.visa_letter_pdf``, which writes the audit entry (and reads the
+passport number through the audited service, only when the participant agreed to have it in the
+letter).
 """
 
 from __future__ import annotations
