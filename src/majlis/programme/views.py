@@ -79,13 +79,29 @@ def _anonymous_page_key(request: HttpRequest, event_slug: str) -> str | None:
     return f"programme-page:{event_id}:v{number}:{get_language()}:{now:%Y%m%d%H%M}:{query}"
 
 
+def _served_to_visitors_from_cache(view: Any) -> Any:
+    """Visitors' cached page first, for the price of one raw query, before the event is even loaded.
+
+    Only a published version has a key (``queries.public_version_key``), so a draft is never served
+    from it; everything else goes through ``event_view``.
+    """
+
+    @wraps(view)
+    def wrapper(request: HttpRequest, event: str, *args: Any, **kwargs: Any) -> HttpResponse:
+        page_key = _anonymous_page_key(request, event)
+        if page_key is not None:
+            cached = cache.get(page_key)
+            if cached is not None:
+                return HttpResponse(cached, content_type="text/html; charset=utf-8")
+        return view(request, event, *args, **kwargs)
+
+    return wrapper
+
+
+@_served_to_visitors_from_cache
 @event_view(None)
 def programme(request: HttpRequest, ev: Event) -> HttpResponse:
     page_key = _anonymous_page_key(request, ev.slug)
-    if page_key is not None:
-        cached = cache.get(page_key)
-        if cached is not None:
-            return HttpResponse(cached, content_type="text/html; charset=utf-8")
     prog = load_programme(ev)
     if prog is None:
         return _not_published(request, ev, "programme")

@@ -27,7 +27,7 @@ DEMO_USERS: list[dict[str, Any]] = [
     },
     {
         "username": "accreditation",
-        "password": "demo-accreditation-2022",
+        "password": "demo-accreditation-officer-2022",
         "first_name": "Dilnoza",
         "last_name": "Rahimova",
         "role": "accreditation_officer",
