@@ -143,3 +143,29 @@ def test_the_can_tag_answers_what_the_views_check(event, rf: RequestFactory):
     assert template.render(Context({"request": request, "event": event})) == "False"
     request.user = AnonymousUser()
     assert template.render(Context({"request": request, "event": event})) == "False"
+
+
+@pytest.mark.parametrize(
+    ("role", "shown", "hidden"),
+    [
+        (EventRole.Role.CO_ORGANISER, ["Draft programme", "Participants", "Registration settings"], []),
+        (
+            EventRole.Role.ACCREDITATION_OFFICER,
+            ["Participants", "Delegations"],
+            ["Registration settings", "Draft programme"],
+        ),
+        (EventRole.Role.SECURITY_OFFICER, ["Participants"], ["Registration settings", "Invitation codes"]),
+        (EventRole.Role.SIDE_EVENT_ORGANISER, ["Draft programme"], ["Participants", "Registration settings"]),
+        (EventRole.Role.JOURNALIST, [], ["Organiser tools"]),
+    ],
+)
+def test_the_organiser_tools_show_each_role_only_its_pages(client, event, role, shown, hidden):
+    client.force_login(make_role(event, role).user)
+    html = client.get(f"/en/{event.slug}/").content.decode()
+    start = html.find('<nav class="organiser-tools"')
+    tools = html[start : html.index("</nav>", start)] if start >= 0 else ""
+    for label in shown:
+        assert f">{label}</a>" in tools, label
+    for label in hidden:
+        assert f">{label}</a>" not in tools, label
+    assert (start >= 0) == bool(shown)
