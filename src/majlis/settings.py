@@ -207,6 +207,12 @@ AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
     {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
 ]
+# Passwords are checked by Django's backend; the second one only answers the admin's model
+# permissions from event capabilities (an organiser manages their own events' data, no global right).
+AUTHENTICATION_BACKENDS = [
+    "django.contrib.auth.backends.ModelBackend",
+    "majlis.events.admin_scope.EventCapabilityBackend",
+]
 LOGIN_URL = "account:login"
 LOGIN_REDIRECT_URL = "account:home"
 

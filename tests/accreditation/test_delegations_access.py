@@ -270,8 +270,11 @@ def test_a_claimed_delegation_is_not_found_for_a_second_account_with_the_address
 
 
 def test_delegation_views_declare_their_access():
-    for name in ["delegation_list", "delegation_invite", "delegation_detail", "delegation_decide", "member_decide"]:
-        assert getattr(views, name).majlis_access == "organiser"
+    assert views.delegation_list.majlis_access == "accreditation.view"
+    assert views.delegation_detail.majlis_access == "accreditation.view"
+    assert views.delegation_invite.majlis_access == "accreditation.manage"
+    for name in ["delegation_decide", "delegation_set_categories", "member_decide"]:
+        assert getattr(views, name).majlis_access == "accreditation.decide"
     for name in [
         "my_delegations",
         "focal_overview",

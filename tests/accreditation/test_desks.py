@@ -44,9 +44,9 @@ DESK = {
 }
 
 
-def test_desk_views_declare_organiser_access():
+def test_desk_views_declare_their_capability():
     for view in (views_desks.desks, views_desks.desk_edit, views_desks.desk_delete, views_desks.organiser_details):
-        assert view.majlis_access == "organiser"
+        assert view.majlis_access == "accreditation.manage"
 
 
 @pytest.mark.parametrize("role", ["focal_point", "participant", "side_event_organiser", None])

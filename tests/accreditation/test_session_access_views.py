@@ -164,8 +164,8 @@ def test_member_form_without_a_default_category_checks_the_chosen_one(event, ses
 
 
 def test_session_invitation_views_declare_their_access():
-    assert views_manage.session_invite.majlis_access == "organiser"
-    assert views_manage.session_invitation_withdraw.majlis_access == "organiser"
+    assert views_manage.session_invite.majlis_access == "accreditation.decide"
+    assert views_manage.session_invitation_withdraw.majlis_access == "accreditation.decide"
 
 
 def invitation_pages(event, application, session):

@@ -84,9 +84,10 @@ def pages(event):
     ]
 
 
-def test_setup_views_declare_organiser_access():
-    for name in ("registration_settings", "publish", "privacy_notice", "invitation_codes", "revoke_invitation_code"):
-        assert getattr(views_setup, name).majlis_access == "organiser", name
+def test_setup_views_declare_their_capability():
+    for name in ("registration_settings", "privacy_notice", "invitation_codes", "revoke_invitation_code"):
+        assert getattr(views_setup, name).majlis_access == "accreditation.manage", name
+    assert views_setup.publish.majlis_access == "event.manage"
 
 
 def test_setup_pages_send_anonymous_visitors_to_log_in(client, event):

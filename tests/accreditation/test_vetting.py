@@ -3,7 +3,6 @@
 import io
 
 import pytest
-from django.contrib.auth.models import Group
 from django.core.exceptions import ValidationError
 from openpyxl import load_workbook
 
@@ -14,7 +13,7 @@ from majlis.core.models import AuditEntry
 from majlis.events.models import EventRole
 from tests.accreditation.delegation_helpers import *  # noqa: F403 - the fixtures
 from tests.accreditation.delegation_helpers import url
-from tests.factories import make_application, make_role, make_user
+from tests.factories import make_application, make_event, make_role, make_user
 
 pytestmark = [pytest.mark.django_db]
 S = Application.Status
@@ -22,9 +21,9 @@ SECRET_NOTE = "Listed in the regional watch list, ref. 4471."
 
 
 @pytest.fixture
-def officer(db):
+def officer(event):
     user = make_user(email="vetting@sgb.example.uz")
-    user.groups.add(Group.objects.get(name="Security services"))
+    make_role(event, EventRole.Role.SECURITY_OFFICER, user=user)
     return user
 
 
@@ -46,9 +45,11 @@ def vetting_post(member, status, note=""):
     return {"member": member.pk, f"v{member.pk}-status": status, f"v{member.pk}-note": note}
 
 
-def test_security_services_group_holds_the_permission(officer):
-    assert officer.has_perm("accreditation.set_vetting_status")
-    assert tools.may_set_vetting(officer)
+def test_security_officers_vet_in_their_event_only(officer, event):
+    assert tools.may_set_vetting(officer, event)
+    other_event = make_event()
+    assert not tools.may_set_vetting(officer, other_event)
+    assert not tools.may_view_vetting(officer, other_event)
 
 
 def test_officer_sets_a_status_with_who_and_when(client, officer, event, member):
@@ -98,15 +99,15 @@ def test_organiser_sees_the_page_read_only(client, organiser, event, member):
     assert response.status_code == 200 and "Waiting for the ministry." in html
     assert "only the security services can change them" in html
     assert 'name="member"' not in html
-    assert client.post(url("vetting", event), vetting_post(member, "cleared")).status_code == 404
+    assert client.post(url("vetting", event), vetting_post(member, "cleared")).status_code == 403
     assert Vetting.objects.get(application=member).status == "pending"
 
 
 @pytest.mark.parametrize("role", [EventRole.Role.PARTICIPANT, EventRole.Role.FOCAL_POINT, EventRole.Role.JOURNALIST])
-def test_vetting_page_is_hidden_from_other_roles(client, event, member, role):
+def test_vetting_page_is_refused_to_other_roles(client, event, member, role):
     client.force_login(make_role(event, role).user)
-    assert client.get(url("vetting", event)).status_code == 404
-    assert client.post(url("vetting", event), vetting_post(member, "cleared")).status_code == 404
+    assert client.get(url("vetting", event)).status_code == 403
+    assert client.post(url("vetting", event), vetting_post(member, "cleared")).status_code == 403
     assert not Vetting.objects.exists()
 
 
@@ -124,7 +125,7 @@ def test_focal_point_and_member_never_see_the_vetting(client, officer, event, me
     ):
         html = client.get(page).content.decode()
         assert SECRET_NOTE not in html and "vetting" not in html.lower() and "Refused" not in html
-    assert client.get(url("vetting", event)).status_code == 404
+    assert client.get(url("vetting", event)).status_code == 403
 
 
 def test_organiser_pages_and_export_show_the_vetting(client, organiser, officer, event, member, delegation):

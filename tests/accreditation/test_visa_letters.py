@@ -246,8 +246,8 @@ def test_visa_letter_cyrillic_name_renders(event, participant):
 def test_visa_letter_views_declare_who_may_use_them():
     assert views_visa.visa_letter.majlis_access == "authenticated"
     assert views_visa.visa_letter_download.majlis_access == "authenticated"
-    assert views_visa.issue_visa_letter.majlis_access == "organiser"
-    assert views_visa.download_visa_letter.majlis_access == "organiser"
+    assert views_visa.issue_visa_letter.majlis_access == "accreditation.decide"
+    assert views_visa.download_visa_letter.majlis_access == "accreditation.view"
 
 
 def test_visa_letter_of_another_participant_is_404(event, participant, client):

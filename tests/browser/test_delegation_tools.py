@@ -11,8 +11,6 @@ pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
 
 def test_organiser_resends_and_security_services_vet(page, page_problems, live_server):
-    from django.contrib.auth.models import Group, Permission
-
     from majlis.accreditation.models import Application, Vetting
     from majlis.core.models import OutboxMessage
     from tests.factories import (
@@ -36,10 +34,7 @@ def test_organiser_resends_and_security_services_vet(page, page_problems, live_s
         given_names="Nurlan",
     )
     officer = make_user(username="officer", email="officer@sgb.example.uz")
-    # The migration creates the group; a transactional test before this one may have flushed it.
-    group, _created = Group.objects.get_or_create(name="Security services")
-    group.permissions.add(Permission.objects.get(codename="set_vetting_status"))
-    officer.groups.add(group)
+    make_role(event, "security_officer", user=officer)
     base = live_server.url
 
     log_in(page, base, organiser.username, PASSWORD)

@@ -195,6 +195,8 @@ def test_demo_users_have_their_roles(demo):
     expected = {
         "organiser": "organiser_admin",
         "coorganiser": "co_organiser",
+        "accreditation": "accreditation_officer",
+        "security": "security_officer",
         "sideevent": "side_event_organiser",
         "focalpoint": "focal_point",
         "participant": "participant",
@@ -202,7 +204,8 @@ def test_demo_users_have_their_roles(demo):
         "journalist": "journalist",
     }
     users = get_user_model().objects.filter(username__in=expected)
-    assert users.count() == 7
+    assert users.count() == len(expected) == len(DEMO_USERS)
+    assert {item["role"] for item in DEMO_USERS} == set(EventRole.Role)  # one login per role
     for user in users:
         assert list(EventRole.objects.filter(event=demo, user=user).values_list("role", flat=True)) == [
             expected[user.username]

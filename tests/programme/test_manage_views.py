@@ -119,9 +119,9 @@ def test_manage_views_declare_their_access():
         "speaker_remove",
         "speaker_position",
         "speakers_restore",
-        "publish",
     ]:
-        assert getattr(views_manage, name).majlis_access == "organiser"
+        assert getattr(views_manage, name).majlis_access == "programme.draft"
+    assert views_manage.publish.majlis_access == "programme.edit"
     assert views_changes.changes.majlis_access == "public"
 
 

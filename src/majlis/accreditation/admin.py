@@ -21,6 +21,7 @@ from modeltranslation.admin import TranslationAdmin
 from majlis.core.admin_site import admin_site
 from majlis.core.audit import record
 from majlis.events.admin import all_languages, per_language
+from majlis.events.admin_scope import EventScopedAdmin
 
 from . import services
 from .models import (
@@ -84,7 +85,8 @@ class AuditedAdmin(admin.ModelAdmin):
 
 
 @admin.register(Category, site=admin_site)
-class CategoryAdmin(AuditedAdmin, TranslationAdmin):
+class CategoryAdmin(EventScopedAdmin, AuditedAdmin, TranslationAdmin):
+    event_capability = "accreditation.manage"
     list_display = [
         "name",
         "code",
@@ -152,7 +154,9 @@ class InvitationCodeForm(forms.ModelForm):
 
 
 @admin.register(InvitationCode, site=admin_site)
-class InvitationCodeAdmin(AuditedAdmin):
+class InvitationCodeAdmin(EventScopedAdmin, AuditedAdmin):
+    event_capability = "accreditation.manage"
+    event_path = "category__event"
     form = InvitationCodeForm
     list_display = ["__str__", "category", "uses", "max_uses", "expires_at", "revoked_at"]
     list_filter = ["category__event", "category"]
@@ -198,7 +202,8 @@ class InvitationCodeAdmin(AuditedAdmin):
 
 
 @admin.register(EventCapacity, site=admin_site)
-class EventCapacityAdmin(AuditedAdmin):
+class EventCapacityAdmin(EventScopedAdmin, AuditedAdmin):
+    event_capability = "accreditation.manage"
     list_display = ["event", "in_person_capacity"]
     list_select_related = ["event"]
     autocomplete_fields = ["event"]
@@ -216,7 +221,8 @@ class EventCapacityAdmin(AuditedAdmin):
 
 
 @admin.register(AccreditationSettings, site=admin_site)
-class AccreditationSettingsAdmin(AuditedAdmin):
+class AccreditationSettingsAdmin(EventScopedAdmin, AuditedAdmin):
+    event_capability = "accreditation.manage"
     list_display = ["event", "registration_open", "registration_opens_at", "registration_closes_at", "retention_days"]
     list_select_related = ["event"]
     autocomplete_fields = ["event"]
@@ -230,7 +236,8 @@ class AccreditationSettingsAdmin(AuditedAdmin):
 
 
 @admin.register(PrivacyNotice, site=admin_site)
-class PrivacyNoticeAdmin(AuditedAdmin, TranslationAdmin):
+class PrivacyNoticeAdmin(EventScopedAdmin, AuditedAdmin, TranslationAdmin):
+    event_capability = "accreditation.manage"
     list_display = ["__str__", "event", "version", "published_at"]
     list_filter = ["event"]
     list_select_related = ["event"]
@@ -291,7 +298,9 @@ class DelegationCategoryInline(admin.TabularInline):
 
 
 @admin.register(Delegation, site=admin_site)
-class DelegationAdmin(AuditedAdmin):
+class DelegationAdmin(EventScopedAdmin, AuditedAdmin):
+    event_capability = "accreditation.view"
+    event_change_capability = "accreditation.decide"
     list_display = ["organisation", "event", "kind", "country", "status", "focal_point_email", "member_limit"]
     list_filter = ["event", "status", "kind"]
     search_fields = ["focal_point_email", *all_languages("organisation__name", "organisation__acronym")]
@@ -367,7 +376,9 @@ class SessionSeatInline(admin.TabularInline):
 
 
 @admin.register(Application, site=admin_site)
-class ApplicationAdmin(AuditedAdmin):
+class ApplicationAdmin(EventScopedAdmin, AuditedAdmin):
+    event_capability = "accreditation.view"
+    event_change_capability = "accreditation.decide"
     """Read-only: personal data is changed by the person, decisions on the organisers' pages."""
 
     list_display = ["__str__", "event", "category", "delegation", "nationality", "mode", "status", "submitted_at"]
@@ -421,7 +432,10 @@ class ApplicationAdmin(AuditedAdmin):
 
 
 @admin.register(SessionSeat, site=admin_site)
-class SessionSeatAdmin(admin.ModelAdmin):
+class SessionSeatAdmin(EventScopedAdmin, admin.ModelAdmin):
+    event_capability = "accreditation.view"
+    event_change_capability = "accreditation.decide"
+    event_path = "application__event"
     list_display = ["application", "session", "status", "created_at"]
     list_filter = ["status", "session__event"]
     list_select_related = ["application", "session"]

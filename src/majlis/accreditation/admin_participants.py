@@ -7,13 +7,15 @@ from modeltranslation.admin import TranslationAdmin
 
 from majlis.core.admin_site import admin_site
 from majlis.events.admin import per_language
+from majlis.events.admin_scope import EventScopedAdmin
 
 from .admin import AuditedAdmin
 from .models import AccreditationDesk, MassMailing, OrganiserDetails, VisaLetter
 
 
 @admin.register(AccreditationDesk, site=admin_site)
-class AccreditationDeskAdmin(AuditedAdmin, TranslationAdmin):
+class AccreditationDeskAdmin(EventScopedAdmin, AuditedAdmin, TranslationAdmin):
+    event_capability = "accreditation.manage"
     list_display = ["location", "event", "position"]
     list_filter = ["event"]
     list_select_related = ["event"]
@@ -28,7 +30,8 @@ class AccreditationDeskAdmin(AuditedAdmin, TranslationAdmin):
 
 
 @admin.register(OrganiserDetails, site=admin_site)
-class OrganiserDetailsAdmin(AuditedAdmin, TranslationAdmin):
+class OrganiserDetailsAdmin(EventScopedAdmin, AuditedAdmin, TranslationAdmin):
+    event_capability = "accreditation.manage"
     list_display = ["event", "organisation", "email", "reference_prefix"]
     list_select_related = ["event", "organisation"]
     autocomplete_fields = ["event", "organisation"]
@@ -44,7 +47,10 @@ class OrganiserDetailsAdmin(AuditedAdmin, TranslationAdmin):
 
 
 @admin.register(VisaLetter, site=admin_site)
-class VisaLetterAdmin(admin.ModelAdmin):
+class VisaLetterAdmin(EventScopedAdmin, admin.ModelAdmin):
+    event_capability = "accreditation.view"
+    event_change_capability = "accreditation.decide"
+    event_path = "application__event"
     """Read-only: letters are requested and issued through the services (audited)."""
 
     list_display = ["__str__", "application", "status", "include_passport", "requested_at", "issued_at"]
@@ -61,7 +67,8 @@ class VisaLetterAdmin(admin.ModelAdmin):
 
 
 @admin.register(MassMailing, site=admin_site)
-class MassMailingAdmin(admin.ModelAdmin):
+class MassMailingAdmin(EventScopedAdmin, admin.ModelAdmin):
+    event_capability = "accreditation.mail"
     """Read-only: mass e-mails are written, previewed and sent from the organiser pages."""
 
     list_display = ["subject", "event", "status", "recipient_count", "created_at", "sent_at"]

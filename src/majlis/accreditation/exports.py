@@ -1,7 +1,7 @@
 """CSV and XLSX exports of the participant list, exactly as filtered on the organisers' page.
 
-* Passport data (number, expiry, issuing country) is in an export only when the organiser has the
-  ``accreditation.view_passport_number`` permission (or is a superuser) *and* ticked "include
+* Passport data (number, expiry, issuing country) is in an export only when the person holds
+  ``accreditation.view_passports`` in the event (its security officers) *and* ticked "include
   passport data" for this export; otherwise the columns are absent, not empty.
 * Gender is never exported: it is used only for aggregate figures.
 * The security-vetting status and note are in an export only for organisers and vetting officers
@@ -25,7 +25,7 @@ from django.http import HttpRequest, HttpResponse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from majlis.core import audit, crypto
+from majlis.core import audit, capabilities, crypto
 from majlis.core.countries import country_name
 from majlis.core.files import content_disposition
 from majlis.core.spreadsheets import safe_row
@@ -35,16 +35,15 @@ from .models import Application, Vetting
 from .models_participants import format_reference, reference_prefix
 from .queries import ParticipantFilter, participants
 
-PASSPORT_PERMISSION = "accreditation.view_passport_number"
 FORMATS = {
     "csv": "text/csv; charset=utf-8",
     "xlsx": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
 }
 
 
-def may_see_passports(user: Any) -> bool:
-    """Who may see and export passport numbers: superusers and holders of the Django permission."""
-    return bool(getattr(user, "is_authenticated", False)) and (user.is_superuser or user.has_perm(PASSPORT_PERMISSION))
+def may_see_passports(user: Any, event: Event) -> bool:
+    """Who may see and export the event's passport numbers: holders of ``accreditation.view_passports``."""
+    return capabilities.has(user, "accreditation.view_passports", event)
 
 
 @dataclass(frozen=True)
@@ -179,7 +178,7 @@ def export(
     """The filtered participant list as a file to download; audited."""
     if fmt not in FORMATS:
         raise ValueError(f"Unknown export format {fmt!r}.")
-    if include_passport and not may_see_passports(actor):
+    if include_passport and not may_see_passports(actor, event):
         raise PermissionDenied
     from .services.delegation_tools import may_view_vetting
 

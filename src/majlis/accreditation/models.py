@@ -549,7 +549,6 @@ class Application(TimeStampedModel):
         verbose_name = _("application")
         verbose_name_plural = _("applications")
         ordering = ["event", "family_name", "given_names"]
-        permissions = [("view_passport_number", _("Can view and export passport numbers"))]
         indexes = [
             models.Index(fields=["event", "status"]),
             models.Index(fields=["event", "email"]),
@@ -659,7 +658,7 @@ class LoginLink(models.Model):
 class Vetting(models.Model):
     """The security vetting of one member of a delegation, set by the host country's services.
 
-    Shown to organisers and to holders of ``accreditation.set_vetting_status`` only: never to the
+    Shown to holders of ``accreditation.view`` and ``accreditation.vet`` in the event only: never to the
     focal point, to the member, in the focal point's files or on public pages. A member without a
     row has not been vetted. Every change goes through ``services_delegation_tools.set_vetting_status``.
     """
@@ -683,7 +682,6 @@ class Vetting(models.Model):
     class Meta:
         verbose_name = _("security vetting")
         verbose_name_plural = _("security vettings")
-        permissions = [("set_vetting_status", _("Can set the security vetting status of participants"))]
 
     def __str__(self) -> str:
         return f"{self.application}: {self.get_status_display()}"

@@ -3,9 +3,9 @@
 * Organisers: resend a focal point's or a member's invitation (POST), export the list of
   delegations in protocol order (CSV, XLSX), bulk nomination on a delegation's page.
 * Focal points: bulk nomination for their own delegation (template download and upload).
-* Security vetting (``vetting/``): the host country's vetting officers (permission
-  ``accreditation.set_vetting_status``) set each member's status; organisers of the event see the
-  page read-only. Nobody else learns that vetting exists: focal points, members and the public get 404.
+* Security vetting (``vetting/``): the event's security officers (capability ``accreditation.vet``)
+  set each member's status; whoever sees the applications (``accreditation.view``: organisers,
+  accreditation officers) sees the page read-only. Focal points, members and the public get 403.
 
 Every change is a function of ``services.delegation_tools`` or ``bulk_nomination``; every view of
 personal data is audited.
@@ -15,13 +15,11 @@ from __future__ import annotations
 
 import csv
 import io
-from functools import wraps
 from typing import TYPE_CHECKING, Any, TypedDict, cast
 
 from django import forms
 from django.contrib import messages
-from django.contrib.auth.views import redirect_to_login
-from django.core.exceptions import ValidationError
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
 from django.db.models import Count, Q
 from django.http import Http404, HttpRequest, HttpResponse
@@ -35,6 +33,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 from majlis.core import audit
 from majlis.core.countries import country_name
 from majlis.core.spreadsheets import safe_row
+from majlis.events.access import event_view
 from majlis.events.models import Event
 
 from . import bulk_nomination
@@ -45,7 +44,6 @@ from .views_delegations import (
     _organiser_delegation,
     _render,
     focal_point_view,
-    organiser_view,
 )
 
 if TYPE_CHECKING:
@@ -69,7 +67,7 @@ class DelegationCounts(TypedDict):
 
 
 @require_POST
-@organiser_view
+@event_view("accreditation.mail")
 def resend_invitation(request: HttpRequest, event_obj: Event, pk: int) -> HttpResponse:
     delegation = _organiser_delegation(event_obj, pk)
     try:
@@ -87,7 +85,7 @@ def resend_invitation(request: HttpRequest, event_obj: Event, pk: int) -> HttpRe
 
 
 @require_POST
-@organiser_view
+@event_view("accreditation.mail")
 def resend_member_invitation(request: HttpRequest, event_obj: Event, pk: int, member: int) -> HttpResponse:
     delegation = _organiser_delegation(event_obj, pk)
     application = delegation.members.select_related("event").filter(pk=member).first()
@@ -158,7 +156,7 @@ def _csv(table: list[list[Any]]) -> bytes:
 
 
 @require_GET
-@organiser_view
+@event_view("accreditation.view")
 def delegation_export(request: HttpRequest, event_obj: Event, fmt: str) -> HttpResponse:
     """The delegations in protocol order, as on the list (with its status filter); audited."""
     if fmt not in EXPORT_FORMATS:
@@ -328,35 +326,18 @@ def focal_bulk_template(request: HttpRequest, event: Event, delegation: Delegati
 
 
 @require_http_methods(["GET", "POST"])
-@organiser_view
+@event_view("accreditation.manage")
 def organiser_bulk(request: HttpRequest, event_obj: Event, pk: int) -> HttpResponse:
     return _bulk_page(request, event_obj, _organiser_delegation(event_obj, pk), organiser=True)
 
 
 @require_GET
-@organiser_view
+@event_view("accreditation.manage")
 def organiser_bulk_template(request: HttpRequest, event_obj: Event, pk: int, fmt: str) -> HttpResponse:
     return _template_response(event_obj, _organiser_delegation(event_obj, pk), fmt)
 
 
 # --- Security vetting ----------------------------------------------------------------------------
-
-
-def vetting_view(view: Any) -> Any:
-    """Vetting officers (``accreditation.set_vetting_status``) and the event's organisers; others get 404."""
-
-    @wraps(view)
-    def wrapper(request: HttpRequest, event: str, *args: Any, **kwargs: Any) -> HttpResponse:
-        if not request.user.is_authenticated:
-            return redirect_to_login(request.get_full_path())
-        event_obj = Event.objects.filter(slug=event).first()
-        if event_obj is None or not tools.may_view_vetting(request.user, event_obj):
-            raise Http404("No such page.")
-        with timezone.override(event_obj.tz):
-            return view(request, event_obj, *args, **kwargs)
-
-    wrapper.majlis_access = "vetting"  # type: ignore[attr-defined]
-    return wrapper
 
 
 class VettingFilterForm(forms.Form):
@@ -413,16 +394,17 @@ def _vetting_queryset(event: Event, filters: dict[str, Any]):
 
 @never_cache
 @require_http_methods(["GET", "POST"])
-@vetting_view
+@event_view("accreditation.view")
 def vetting_list(request: HttpRequest, event_obj: Event) -> HttpResponse:
-    may_set = tools.may_set_vetting(request.user)
+    """Everyone who sees the applications sees the vetting statuses; security officers set them."""
+    may_set = tools.may_set_vetting(request.user, event_obj)
     filter_form = VettingFilterForm(request.GET or None, event=event_obj)
     filters = filter_form.cleaned_data if filter_form.is_valid() else {}
     posted_form: tuple[int, VettingForm] | None = None
     status = 200
     if request.method == "POST":
         if not may_set:
-            raise Http404("No such page.")
+            raise PermissionDenied
         member = (
             Application.objects.filter(
                 event=event_obj, delegation__isnull=False, pk=request.POST.get("member") or 0

@@ -1,8 +1,9 @@
 """Delegation pages: organisers invite delegations and decide; each focal point prepares their own.
 
-Organisers (``organiser_admin``, ``co_organiser`` and superusers) see every delegation of their
-event. A focal point sees only the delegation they are the focal point of: anyone else asking for
-it, organisers included, is told it does not exist (404), so that nobody can even learn which
+Who holds ``accreditation.view`` in the event (organisers, accreditation and security officers)
+sees every delegation of it; deciding needs ``accreditation.decide``, inviting
+``accreditation.manage``. A focal point sees only the delegation they are the focal point of:
+anyone else asking for it, organisers included, is told it does not exist (404), so that nobody can even learn which
 delegations are registered. Every change is one function of ``services.py``.
 """
 
@@ -13,24 +14,20 @@ from functools import wraps
 from typing import Any
 
 from django.contrib import messages
-from django.contrib.auth.views import redirect_to_login
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.db.models import Count, Prefetch, Q, QuerySet
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
-from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 from django.views.decorators.debug import sensitive_post_parameters
 from django.views.decorators.http import require_http_methods, require_POST
 
-from majlis.core.permissions import login_required
 from majlis.events import services as event_services
-from majlis.events.access import organiser_required
+from majlis.events.access import event_view
 from majlis.events.models import Event
-from majlis.events.rules import is_organiser
 
 from . import services, workflow
 from .delegation_order import in_protocol_order
@@ -50,32 +47,6 @@ from .views_register import allowed_pending, forget_pending, remember_pending
 
 View = Callable[..., HttpResponse]
 S = Application.Status
-
-
-def _event(request: HttpRequest, slug: str) -> Event:
-    event = Event.objects.filter(slug=slug).first()
-    if event is None or (not event.is_public and not is_organiser(request.user, event)):
-        raise Http404("No such event.")
-    return event
-
-
-def organiser_view(view: View) -> View:
-    """Anonymous visitors log in; others than the event's organisers get 403 (``organiser_required``).
-
-    The view is called with the ``Event`` as ``event_obj``, inside the event's time zone.
-    """
-    checked = organiser_required(view)
-
-    @wraps(view)
-    def wrapper(request: HttpRequest, event: str, *args: Any, **kwargs: Any) -> HttpResponse:
-        if not request.user.is_authenticated:
-            return redirect_to_login(request.get_full_path())
-        event_obj = _event(request, event)
-        with timezone.override(event_obj.tz):
-            return checked(request, *args, event_obj=event_obj, **kwargs)
-
-    wrapper.majlis_access = "organiser"  # type: ignore[attr-defined]
-    return wrapper
 
 
 def _email_matches(user: Any, delegation: Delegation) -> bool:
@@ -117,14 +88,13 @@ def focal_point_view(view: View) -> View:
     The view is called with the ``Event`` and the ``Delegation``, inside the event's time zone.
     """
 
+    @event_view(None, login=True)
     @wraps(view)
-    def wrapper(request: HttpRequest, event: str, pk: int, *args: Any, **kwargs: Any) -> HttpResponse:
-        event_obj = _event(request, event)
-        delegation = _own_delegation(request, event_obj, pk)
-        with timezone.override(event_obj.tz):
-            return view(request, event_obj, delegation, *args, **kwargs)
+    def wrapper(request: HttpRequest, event: Event, pk: int, *args: Any, **kwargs: Any) -> HttpResponse:
+        delegation = _own_delegation(request, event, pk)
+        return view(request, event, delegation, *args, **kwargs)
 
-    return login_required(wrapper)
+    return wrapper  # type: ignore[return-value]
 
 
 def _render(
@@ -177,7 +147,7 @@ def _awaiting_own_data(member: Application) -> bool:
 # --- Organisers ----------------------------------------------------------------------------------
 
 
-@organiser_view
+@event_view("accreditation.view")
 def delegation_list(request: HttpRequest, event_obj: Event) -> HttpResponse:
     status = request.GET.get("status", "")
     delegations = (
@@ -216,7 +186,7 @@ def delegation_list(request: HttpRequest, event_obj: Event) -> HttpResponse:
 
 
 @require_http_methods(["GET", "POST"])
-@organiser_view
+@event_view("accreditation.manage")
 def delegation_invite(request: HttpRequest, event_obj: Event) -> HttpResponse:
     form = InviteDelegationForm(request.POST or None, event=event_obj)
     if request.method == "POST" and form.is_valid():
@@ -329,13 +299,13 @@ def _detail_page(
     )
 
 
-@organiser_view
+@event_view("accreditation.view")
 def delegation_detail(request: HttpRequest, event_obj: Event, pk: int) -> HttpResponse:
     return _detail_page(request, event_obj, _organiser_delegation(event_obj, pk))
 
 
 @require_POST
-@organiser_view
+@event_view("accreditation.decide")
 def delegation_decide(request: HttpRequest, event_obj: Event, pk: int) -> HttpResponse:
     delegation = _organiser_delegation(event_obj, pk)
     form = DecisionForm(request.POST, allow_waitlist=False)
@@ -357,7 +327,7 @@ def delegation_decide(request: HttpRequest, event_obj: Event, pk: int) -> HttpRe
 
 
 @require_POST
-@organiser_view
+@event_view("accreditation.decide")
 def delegation_set_categories(request: HttpRequest, event_obj: Event, pk: int) -> HttpResponse:
     delegation = _organiser_delegation(event_obj, pk)
     form = DelegationCategoriesForm(request.POST, delegation=delegation)
@@ -381,7 +351,7 @@ def delegation_set_categories(request: HttpRequest, event_obj: Event, pk: int) -
 
 
 @require_POST
-@organiser_view
+@event_view("accreditation.decide")
 def member_decide(request: HttpRequest, event_obj: Event, pk: int, member: int) -> HttpResponse:
     delegation = _organiser_delegation(event_obj, pk)
     application = delegation.members.filter(pk=member).first()
@@ -418,10 +388,9 @@ def member_decide(request: HttpRequest, event_obj: Event, pk: int, member: int) 
 # --- Focal points --------------------------------------------------------------------------------
 
 
-@login_required
-def my_delegations(request: HttpRequest, event: str) -> HttpResponse:
+@event_view(None, login=True)
+def my_delegations(request: HttpRequest, event_obj: Event) -> HttpResponse:
     """Where the invitation link leads: binds the account on first visit, then shows the delegation."""
-    event_obj = _event(request, event)
     for delegation in _claimable(request, event_obj).select_related("event", "organisation"):
         _claim(request, delegation)
     delegations = list(

@@ -14,11 +14,12 @@ from django.shortcuts import redirect
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from majlis.events.access import event_view
 from majlis.events.models import Event, Organisation
 
 from .models import AccreditationDesk, OrganiserDetails
 from .services import participants as services_participants
-from .views_manage import _render, manage_url, organiser_view
+from .views_manage import _render, manage_url
 
 CODES = [code for code, _name in settings.LANGUAGES]
 
@@ -72,8 +73,8 @@ def _page(
     return _render(request, "desks.html", event, context, status=status)
 
 
-@organiser_view
-def desks(request: HttpRequest, *, event_obj: Event) -> HttpResponse:
+@event_view("accreditation.manage")
+def desks(request: HttpRequest, event_obj: Event) -> HttpResponse:
     """The list of desks, a form to add one, and the organisers' address and letterhead."""
     if request.method == "POST":
         form = DeskForm(request.POST, instance=AccreditationDesk(event=event_obj))
@@ -94,8 +95,8 @@ def _desk(event: Event, pk: int) -> AccreditationDesk:
     return desk
 
 
-@organiser_view
-def desk_edit(request: HttpRequest, pk: int, *, event_obj: Event) -> HttpResponse:
+@event_view("accreditation.manage")
+def desk_edit(request: HttpRequest, event_obj: Event, pk: int) -> HttpResponse:
     desk = _desk(event_obj, pk)
     status = 200
     if request.method == "POST":
@@ -114,16 +115,16 @@ def desk_edit(request: HttpRequest, pk: int, *, event_obj: Event) -> HttpRespons
 
 
 @require_POST
-@organiser_view
-def desk_delete(request: HttpRequest, pk: int, *, event_obj: Event) -> HttpResponse:
+@event_view("accreditation.manage")
+def desk_delete(request: HttpRequest, event_obj: Event, pk: int) -> HttpResponse:
     services_participants.delete_desk(_desk(event_obj, pk), actor=request.user, request=request)
     messages.success(request, _("The accreditation desk is removed."))
     return redirect(manage_url("desks", event_obj))
 
 
 @require_POST
-@organiser_view
-def organiser_details(request: HttpRequest, *, event_obj: Event) -> HttpResponse:
+@event_view("accreditation.manage")
+def organiser_details(request: HttpRequest, event_obj: Event) -> HttpResponse:
     details = OrganiserDetails.objects.filter(event=event_obj).first() or OrganiserDetails(event=event_obj)
     form = OrganiserDetailsForm(request.POST, instance=details, event=event_obj)
     if form.is_valid():

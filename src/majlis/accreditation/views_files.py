@@ -1,8 +1,8 @@
 """Personal files (photos, supporting documents, notes verbales), served only to those who may see them.
 
-Allowed: the participant themself, the focal point of the application's delegation, and the
-organisers of the event. Everyone else gets 404, never 403, so that nobody learns whether a file
-exists. Every view is written to the audit log. The response can never run as a page: it is
+Allowed: the participant themself, the focal point of the application's delegation, and who may
+see the event's applications (``accreditation.view``). Everyone else gets 404, never 403, so that
+nobody learns whether a file exists. Every view is written to the audit log. The response can never run as a page: it is
 sandboxed, never sniffed and never cached.
 """
 
@@ -15,10 +15,9 @@ from django.db.models.fields.files import FieldFile
 from django.http import FileResponse, Http404, HttpRequest
 from django.views.decorators.http import require_GET
 
-from majlis.core import audit
+from majlis.core import audit, capabilities
 from majlis.core.files import content_disposition
 from majlis.core.permissions import login_required
-from majlis.events.rules import is_organiser
 
 from .models import Application, DelegationDocument
 
@@ -33,7 +32,7 @@ def may_see_application_files(user: Any, application: Application) -> bool:
     delegation = application.delegation
     if delegation is not None and delegation.focal_point_id is not None and delegation.focal_point_id == user.pk:
         return True
-    return is_organiser(user, application.event)
+    return capabilities.has(user, "accreditation.view", application.event)
 
 
 def may_see_delegation_document(user: Any, document: DelegationDocument) -> bool:
@@ -42,7 +41,7 @@ def may_see_delegation_document(user: Any, document: DelegationDocument) -> bool
     delegation = document.delegation
     if delegation.focal_point_id is not None and delegation.focal_point_id == user.pk:
         return True
-    return is_organiser(user, delegation.event)
+    return capabilities.has(user, "accreditation.view", delegation.event)
 
 
 def _visible_application(request: HttpRequest, pk: int) -> Application:

@@ -1,23 +1,22 @@
 """The organisers' participant pages, under /<lang>/<event>/manage/participants/.
 
-Only the event's organisers (``organiser_admin``, ``co_organiser``) and superusers get in;
-side-event organisers, focal points, journalists and participants get 403, anonymous visitors are
-sent to log in. The list, the exports and the API share ``queries.participants``; every decision
-goes through ``services.bulk_transition``. Passport numbers are masked everywhere: a user with the
-``accreditation.view_passport_number`` permission may reveal one with a POST, which is audited.
+Each page names the capability it needs (``events.access.event_view``): ``accreditation.view`` to
+look, ``accreditation.decide`` to decide, ``accreditation.mail`` for e-mails; organisers hold them
+all, accreditation and security officers some (``events.rules.ROLE_CAPABILITIES``). Others get 403,
+anonymous visitors are sent to log in. The list, the exports and the API share ``queries.participants``; every decision
+goes through ``services.bulk_transition``. Passport numbers are masked everywhere: a holder of
+``accreditation.view_passports`` in the event (a security officer) may reveal one with a POST, which is audited.
 Looking at the list or at one application writes an audit entry too (every view of personal data).
 """
 
 from __future__ import annotations
 
 from collections.abc import Callable
-from functools import wraps
 from typing import Any
 from urllib.parse import urlencode
 
 from django import forms
 from django.contrib import messages
-from django.contrib.auth.views import redirect_to_login
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
 from django.http import Http404, HttpRequest, HttpResponse, QueryDict
@@ -32,9 +31,8 @@ from django.views.decorators.http import require_GET, require_POST
 from majlis.core import audit
 from majlis.core.countries import country_name
 from majlis.core.models import AuditEntry
-from majlis.events.access import organiser_required
+from majlis.events.access import event_view
 from majlis.events.models import Event
-from majlis.events.rules import is_organiser
 
 from . import exports, notifications, queries, services, stats, workflow
 from .forms import add_service_errors
@@ -52,32 +50,6 @@ ACTIONS_NEEDING_A_REASON = {"reject", "withdraw"}
 
 def manage_url(name: str, event: Event, **kwargs: Any) -> str:
     return reverse(f"{NAMESPACE}:{name}", kwargs={"event": event.slug, **kwargs})
-
-
-def _event(request: HttpRequest, slug: str) -> Event:
-    event = Event.objects.filter(slug=slug).first()
-    if event is None or (not event.is_public and not is_organiser(request.user, event)):
-        raise Http404("No such event.")
-    return event
-
-
-def organiser_view(view: View) -> View:
-    """Anonymous visitors log in; anyone but the event's organisers gets 403 (``organiser_required``).
-
-    The view is called with the ``Event`` as ``event_obj``, inside the event's time zone.
-    """
-    checked = organiser_required(view)
-
-    @wraps(view)
-    def wrapper(request: HttpRequest, event: str, *args: Any, **kwargs: Any) -> HttpResponse:
-        if not request.user.is_authenticated:
-            return redirect_to_login(request.get_full_path())
-        event_obj = _event(request, event)
-        with timezone.override(event_obj.tz):
-            return checked(request, *args, event_obj=event_obj, **kwargs)
-
-    wrapper.majlis_access = "organiser"  # type: ignore[attr-defined]
-    return wrapper
 
 
 def _render(
@@ -221,8 +193,8 @@ def _list_query(query: str) -> str:
 
 
 @require_GET
-@organiser_view
-def participant_list(request: HttpRequest, *, event_obj: Event) -> HttpResponse:
+@event_view("accreditation.view")
+def participant_list(request: HttpRequest, event_obj: Event) -> HttpResponse:
     event = event_obj
     filter_form = ParticipantFilterForm(request.GET or None, event=event)
     filters = filter_form.filters() if request.GET else queries.ParticipantFilter()
@@ -252,7 +224,7 @@ def participant_list(request: HttpRequest, *, event_obj: Event) -> HttpResponse:
             "query": query,
             "bulk_form": BulkActionForm(event=event, initial={"query": query}),
             "export_form": ExportForm(initial={"query": query}),
-            "may_see_passports": exports.may_see_passports(request.user),
+            "may_see_passports": exports.may_see_passports(request.user, event_obj),
             "failed_mail": list(failed[:FAILED_MAIL_SHOWN]),
             "failed_mail_count": failed.count(),
         },
@@ -260,8 +232,8 @@ def participant_list(request: HttpRequest, *, event_obj: Event) -> HttpResponse:
 
 
 @require_POST
-@organiser_view
-def bulk_action(request: HttpRequest, *, event_obj: Event) -> HttpResponse:
+@event_view("accreditation.decide")
+def bulk_action(request: HttpRequest, event_obj: Event) -> HttpResponse:
     """Approve, waitlist, start the review of, reject or withdraw the chosen applications; say how each went."""
     event = event_obj
     form = BulkActionForm(request.POST, event=event)
@@ -350,7 +322,7 @@ def _detail_page(
             "passport_country": country_name(application.passport_country) if application.passport_country else "",
             "has_passport_number": bool(application.passport_number_encrypted),
             "passport_number": passport_number,
-            "may_see_passports": exports.may_see_passports(request.user),
+            "may_see_passports": exports.may_see_passports(request.user, event),
             "photo_url": _file_url("photo", application) if application.photo else None,
             "document_url": _file_url("document", application) if application.supporting_document else None,
             "history": history,
@@ -379,8 +351,8 @@ def _application(event: Event, pk: int) -> Application:
 
 @require_GET
 @never_cache
-@organiser_view
-def participant_detail(request: HttpRequest, pk: int, *, event_obj: Event) -> HttpResponse:
+@event_view("accreditation.view")
+def participant_detail(request: HttpRequest, event_obj: Event, pk: int) -> HttpResponse:
     application = _application(event_obj, pk)
     # Every look at a person's data is on record (the passport number has its own entry when revealed).
     audit.record("accreditation.application_viewed", request=request, obj=application, event_slug=event_obj.slug)
@@ -389,10 +361,10 @@ def participant_detail(request: HttpRequest, pk: int, *, event_obj: Event) -> Ht
 
 @require_POST
 @never_cache
-@organiser_view
-def passport_reveal(request: HttpRequest, pk: int, *, event_obj: Event) -> HttpResponse:
+@event_view("accreditation.view_passports")
+def passport_reveal(request: HttpRequest, event_obj: Event, pk: int) -> HttpResponse:
     """Show one passport number, to organisers with the permission; the service writes the audit entry."""
-    if not exports.may_see_passports(request.user):
+    if not exports.may_see_passports(request.user, event_obj):
         raise PermissionDenied
     application = _application(event_obj, pk)
     number = services.passport_number(application, actor=request.user, request=request)
@@ -401,8 +373,8 @@ def passport_reveal(request: HttpRequest, pk: int, *, event_obj: Event) -> HttpR
 
 @require_POST
 @never_cache
-@organiser_view
-def session_invite(request: HttpRequest, pk: int, *, event_obj: Event) -> HttpResponse:
+@event_view("accreditation.decide")
+def session_invite(request: HttpRequest, event_obj: Event, pk: int) -> HttpResponse:
     """Invite the participant to a session by hand (``services.invite_to_session``: audited, mailed)."""
     application = _application(event_obj, pk)
     form = SessionInvitationForm(request.POST, application=application)
@@ -424,8 +396,8 @@ def session_invite(request: HttpRequest, pk: int, *, event_obj: Event) -> HttpRe
 
 @require_POST
 @never_cache
-@organiser_view
-def session_invitation_withdraw(request: HttpRequest, pk: int, session: int, *, event_obj: Event) -> HttpResponse:
+@event_view("accreditation.decide")
+def session_invitation_withdraw(request: HttpRequest, event_obj: Event, pk: int, session: int) -> HttpResponse:
     """Withdraw an invitation to a session; a seat the person is then not eligible for is released."""
     application = _application(event_obj, pk)
     invitation = (
@@ -450,15 +422,15 @@ def session_invitation_withdraw(request: HttpRequest, pk: int, session: int, *, 
 
 
 @require_POST
-@organiser_view
-def export(request: HttpRequest, *, event_obj: Event) -> HttpResponse:
+@event_view("accreditation.view")
+def export(request: HttpRequest, event_obj: Event) -> HttpResponse:
     """The filtered list as CSV or XLSX. POST (with CSRF): an export is an audited access to personal data."""
     form = ExportForm(request.POST)
     if not form.is_valid():
         messages.error(request, _("Choose CSV or XLSX for the export."))
         return participant_list_redirect(event_obj, request.POST.get("query", ""))
     include_passport = form.cleaned_data["include_passport"]
-    if include_passport and not exports.may_see_passports(request.user):
+    if include_passport and not exports.may_see_passports(request.user, event_obj):
         raise PermissionDenied
     filter_form = ParticipantFilterForm(QueryDict(form.cleaned_data["query"] or ""), event=event_obj)
     return exports.export(
@@ -480,8 +452,8 @@ def participant_list_redirect(event: Event, query: str) -> HttpResponse:
 
 
 @require_GET
-@organiser_view
-def statistics(request: HttpRequest, *, event_obj: Event) -> HttpResponse:
+@event_view("accreditation.view")
+def statistics(request: HttpRequest, event_obj: Event) -> HttpResponse:
     figures = stats.statistics(event_obj)
     return _render(request, "statistics.html", event_obj, {"manage_section": "statistics", "stats": figures})
 
@@ -490,8 +462,8 @@ def statistics(request: HttpRequest, *, event_obj: Event) -> HttpResponse:
 
 
 @require_POST
-@organiser_view
-def retry_mail(request: HttpRequest, pk: int, *, event_obj: Event) -> HttpResponse:
+@event_view("accreditation.mail")
+def retry_mail(request: HttpRequest, event_obj: Event, pk: int) -> HttpResponse:
     """Queue a failed e-mail of this event again (it keeps its key: it is still never sent twice)."""
     notification = queries.failed_notifications(event_obj).filter(pk=pk).first()
     if notification is None:

@@ -1,6 +1,6 @@
 """Mass e-mail from the organisers to a filtered list of participants: write, preview, confirm, follow.
 
-Under /<lang>/<event>/manage/participants/mass-mail/ (organisers only, ``organiser_view``). The
+Under /<lang>/<event>/manage/participants/mass-mail/ (``accreditation.mail``). The
 recipients are the participant list with the same filters (``queries.participants``). The organiser
 writes the subject and message per language (English required, the others fall back to it), sees the
 message as one real recipient will receive it, in that person's language, then confirms the number of
@@ -25,12 +25,13 @@ from django.views.decorators.http import require_GET, require_POST
 
 from majlis.core import audit, outbox
 from majlis.core.models import OutboxMessage
+from majlis.events.access import event_view
 from majlis.events.models import Event
 
 from . import notifications, queries
 from .models import MassMailing
 from .services import participants as services_participants
-from .views_manage import ParticipantFilterForm, _list_query, _render, manage_url, organiser_view
+from .views_manage import ParticipantFilterForm, _list_query, _render, manage_url
 
 PREVIEW_CHOICES = 50
 
@@ -97,8 +98,8 @@ def _filter_summary(form: ParticipantFilterForm, filters: queries.ParticipantFil
     return summary
 
 
-@organiser_view
-def mailing_new(request: HttpRequest, *, event_obj: Event) -> HttpResponse:
+@event_view("accreditation.mail")
+def mailing_new(request: HttpRequest, event_obj: Event) -> HttpResponse:
     """Write the e-mail for the participants matching the list's filters."""
     event = event_obj
     query = _list_query(request.POST.get("query", "") if request.method == "POST" else request.GET.urlencode())
@@ -146,8 +147,8 @@ def _preview(mailing: MassMailing, application: Any) -> dict[str, str]:
 
 @require_GET
 @never_cache
-@organiser_view
-def mailing_preview(request: HttpRequest, pk: int, *, event_obj: Event) -> HttpResponse:
+@event_view("accreditation.mail")
+def mailing_preview(request: HttpRequest, event_obj: Event, pk: int) -> HttpResponse:
     """The message as one real recipient receives it, and the confirmation with the number of recipients."""
     mailing = _mailing(event_obj, pk)
     if mailing.status != MassMailing.Status.DRAFT:
@@ -179,8 +180,8 @@ def mailing_preview(request: HttpRequest, pk: int, *, event_obj: Event) -> HttpR
 
 
 @require_POST
-@organiser_view
-def mailing_send(request: HttpRequest, pk: int, *, event_obj: Event) -> HttpResponse:
+@event_view("accreditation.mail")
+def mailing_send(request: HttpRequest, event_obj: Event, pk: int) -> HttpResponse:
     mailing = _mailing(event_obj, pk)
     try:
         expected = int(request.POST.get("expected_count", ""))
@@ -204,8 +205,8 @@ def mailing_send(request: HttpRequest, pk: int, *, event_obj: Event) -> HttpResp
 
 @require_GET
 @never_cache
-@organiser_view
-def mailing_progress(request: HttpRequest, pk: int, *, event_obj: Event) -> HttpResponse:
+@event_view("accreditation.mail")
+def mailing_progress(request: HttpRequest, event_obj: Event, pk: int) -> HttpResponse:
     """How many e-mails are sent; htmx asks for the fragment every few seconds until all are out."""
     mailing = _mailing(event_obj, pk)
     context = {

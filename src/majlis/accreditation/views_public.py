@@ -14,8 +14,8 @@ from django.db.models import Q, QuerySet
 from django.http import HttpRequest, HttpResponse
 
 from majlis.core.countries import country_name
-from majlis.core.permissions import public
-from majlis.events.queries import get_visible_event
+from majlis.events.access import event_view
+from majlis.events.models import Event
 from majlis.programme.queries import native_name_language
 
 from .models import Application
@@ -56,9 +56,8 @@ def public_search_q(text: str) -> Q:
     return query
 
 
-@public
-def participant_list(request: HttpRequest, event: str) -> HttpResponse:
-    ev = get_visible_event(request.user, event)
+@event_view(None)
+def participant_list(request: HttpRequest, ev: Event) -> HttpResponse:
     # Control characters (NUL among them, which PostgreSQL refuses in text) never occur in a name.
     text = "".join(c for c in request.GET.get("q", "") if unicodedata.category(c)[0] != "C")
     q = " ".join(text.split())[:MAX_SEARCH_LENGTH]

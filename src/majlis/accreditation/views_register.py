@@ -19,10 +19,9 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.debug import sensitive_post_parameters
 from django.views.decorators.http import require_GET
 
-from majlis.core.permissions import public
+from majlis.core import capabilities
+from majlis.events.access import event_view
 from majlis.events.models import Event
-from majlis.events.queries import get_visible_event
-from majlis.events.rules import is_organiser
 
 from . import photos, queries, services
 from .forms import SESSION_KINDS, ApplicationForm, add_service_errors, find_invitation_code
@@ -104,16 +103,15 @@ def submit_new_application(
 
 
 @sensitive_post_parameters("passport_number")
-@public
 @never_cache
-def register(request: HttpRequest, event: str) -> HttpResponse:
-    ev = get_visible_event(request.user, event)
+@event_view(None)
+def register(request: HttpRequest, ev: Event) -> HttpResponse:
     state = registration_state(ev)
     notice = services.current_privacy_notice(ev) if state == "open" else None
     if state == "open" and notice is None:
         state = "not_open"
     # Organisers see what keeps registration from opening (or limits it), with links to fix each point.
-    problems = setup_problems(ev) if is_organiser(request.user, ev) else []
+    problems = setup_problems(ev) if capabilities.has(request.user, "accreditation.manage", ev) else []
     if state != "open":
         return render_event_page(
             request, "accreditation/register/closed.html", ev, {"state": state, "problems": problems}
@@ -160,11 +158,10 @@ def _pending_photo_url(event: Event, form: ApplicationForm) -> str:
     return reverse("accreditation:pending-photo", kwargs={"event": event.slug, "token": form.pending_photo.token})
 
 
-@public
 @never_cache
-def registered(request: HttpRequest, event: str) -> HttpResponse:
+@event_view(None)
+def registered(request: HttpRequest, ev: Event) -> HttpResponse:
     """What happens next, after a successful application (only in the session that made it)."""
-    ev = get_visible_event(request.user, event)
     pk = request.session.get(REGISTERED_SESSION_KEY)
     application = (
         Application.objects.select_related("category").filter(pk=pk, event=ev).first() if isinstance(pk, int) else None
@@ -174,12 +171,11 @@ def registered(request: HttpRequest, event: str) -> HttpResponse:
     return render_event_page(request, "accreditation/register/done.html", ev, {"application": application})
 
 
-@public
 @require_GET
 @never_cache
-def pending_photo(request: HttpRequest, event: str, token: str) -> FileResponse:
+@event_view(None)
+def pending_photo(request: HttpRequest, ev: Event, token: str) -> FileResponse:
     """The preview of a photo kept from a submission with errors: only for the session that uploaded it."""
-    get_visible_event(request.user, event)
     pending = photos.load_pending(token, "photo")
     if pending is None or pending.name not in allowed_pending(request):
         raise Http404("No such photo.")

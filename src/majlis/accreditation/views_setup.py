@@ -2,7 +2,7 @@
 opening (with a link to each fix), the registration switch and dates (of the event and of each
 category), the nomination deadline, capacity and data retention, and invitation codes.
 
-Only the event's organisers and superusers (``views_manage.organiser_view``); every change goes
+Holders of ``accreditation.manage`` (publishing the event: ``event.manage``); every change goes
 through ``services.py`` (transactional, audited). Times are shown and typed in the event's time zone.
 An invitation code is shown once, in the answer to the request that created it: only its hash is kept.
 """
@@ -23,13 +23,13 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_http_methods, require_POST
 
 from majlis.events import services as event_services
+from majlis.events.access import event_view
 from majlis.events.models import Event
 
 from . import queries, services
 from .forms import add_service_errors
 from .forms_setup import InvitationCodeForm, RegistrationSettingsForm
 from .models import AccreditationSettings, EventCapacity, InvitationCode
-from .views_manage import organiser_view
 
 NAMESPACE = "events:accreditation-setup"
 
@@ -116,8 +116,8 @@ def _settings_page(request: HttpRequest, event: Event, form: RegistrationSetting
 
 
 @require_http_methods(["GET", "POST"])
-@organiser_view
-def registration_settings(request: HttpRequest, *, event_obj: Event) -> HttpResponse:
+@event_view("accreditation.manage")
+def registration_settings(request: HttpRequest, event_obj: Event) -> HttpResponse:
     event = event_obj
     categories = list(queries.categories(event))
     settings_row = AccreditationSettings.objects.filter(event=event).first() or AccreditationSettings(event=event)
@@ -157,8 +157,8 @@ def registration_settings(request: HttpRequest, *, event_obj: Event) -> HttpResp
 
 
 @require_POST
-@organiser_view
-def publish(request: HttpRequest, *, event_obj: Event) -> HttpResponse:
+@event_view("event.manage")
+def publish(request: HttpRequest, event_obj: Event) -> HttpResponse:
     try:
         event_services.publish_event(event_obj, actor=request.user, request=request)
     except ValidationError as error:
@@ -169,8 +169,8 @@ def publish(request: HttpRequest, *, event_obj: Event) -> HttpResponse:
 
 
 @require_POST
-@organiser_view
-def privacy_notice(request: HttpRequest, *, event_obj: Event) -> HttpResponse:
+@event_view("accreditation.manage")
+def privacy_notice(request: HttpRequest, event_obj: Event) -> HttpResponse:
     """Create the standard privacy notice (in three languages) for an event that has none."""
     if services.create_default_privacy_notice(event_obj, actor=request.user, request=request) is None:
         messages.info(request, _("The conference already has a privacy notice."))
@@ -209,8 +209,8 @@ def _codes_page(
 
 @require_http_methods(["GET", "POST"])
 @never_cache
-@organiser_view
-def invitation_codes(request: HttpRequest, *, event_obj: Event) -> HttpResponse:
+@event_view("accreditation.manage")
+def invitation_codes(request: HttpRequest, event_obj: Event) -> HttpResponse:
     event = event_obj
     if request.method != "POST":
         return _codes_page(request, event, InvitationCodeForm(event=event))
@@ -234,8 +234,8 @@ def invitation_codes(request: HttpRequest, *, event_obj: Event) -> HttpResponse:
 
 
 @require_POST
-@organiser_view
-def revoke_invitation_code(request: HttpRequest, pk: int, *, event_obj: Event) -> HttpResponse:
+@event_view("accreditation.manage")
+def revoke_invitation_code(request: HttpRequest, event_obj: Event, pk: int) -> HttpResponse:
     invitation = InvitationCode.objects.filter(pk=pk, category__event=event_obj).select_related("category").first()
     if invitation is None:
         raise Http404("No such invitation code.")

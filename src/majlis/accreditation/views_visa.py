@@ -2,9 +2,10 @@
 
 The participant's pages sit under /<lang>/account/applications/<pk>/visa-letter/ (their own
 application only, any other number is a 404); the organisers' under the participant pages of the
-event (``organiser_view``). Every download goes through ``services_participants.visa_letter_pdf``,
-which writes the audit entry (and reads the passport number through the audited service, only when
-the participant agreed to have it in the letter).
+event (issuing: ``accreditation.decide``, downloading: ``accreditation.view``). Every download
+goes through ``services_participants.visa_letter_pdf``, which writes the audit entry (and reads the
+passport number through the audited service, only when the participant agreed to have it in the
+letter).
 """
 
 from __future__ import annotations
@@ -21,12 +22,13 @@ from django.views.decorators.http import require_GET, require_POST
 
 from majlis.core.files import content_disposition
 from majlis.core.permissions import login_required
+from majlis.events.access import event_view
 from majlis.events.models import Event
 
 from .models import Application, VisaLetter
 from .services import participants as services_participants
 from .views_account import _own_application
-from .views_manage import _application, manage_url, organiser_view
+from .views_manage import _application, manage_url
 from .views_register import render_event_page
 
 
@@ -128,8 +130,8 @@ def visa_letter_download(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @require_POST
-@organiser_view
-def issue_visa_letter(request: HttpRequest, pk: int, *, event_obj: Event) -> HttpResponse:
+@event_view("accreditation.decide")
+def issue_visa_letter(request: HttpRequest, event_obj: Event, pk: int) -> HttpResponse:
     application = _application(event_obj, pk)
     try:
         letter = services_participants.issue_visa_letter(application, actor=request.user, request=request)
@@ -142,8 +144,8 @@ def issue_visa_letter(request: HttpRequest, pk: int, *, event_obj: Event) -> Htt
 
 @require_GET
 @never_cache
-@organiser_view
-def download_visa_letter(request: HttpRequest, pk: int, *, event_obj: Event) -> HttpResponse:
+@event_view("accreditation.view")
+def download_visa_letter(request: HttpRequest, event_obj: Event, pk: int) -> HttpResponse:
     application = _application(event_obj, pk)
     letter = _letter(application)
     if letter is None or letter.status != VisaLetter.Status.ISSUED:

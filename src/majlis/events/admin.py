@@ -26,6 +26,7 @@ from majlis.core.admin_site import admin_site
 from majlis.core.audit import record
 from majlis.core.validators import inspect_document_file, validate_logo
 from majlis.core.widgets import PrivateFileWidget
+from majlis.events.admin_scope import EventScopedAdmin
 
 from . import services
 from .models import (
@@ -201,7 +202,8 @@ def _change_status(admin_obj: EventAdmin, request: HttpRequest, queryset: QueryS
 
 
 @admin.register(Event, site=admin_site)
-class EventAdmin(TranslationAdmin):
+class EventAdmin(EventScopedAdmin, TranslationAdmin):
+    event_path = "pk"
     list_display = ["short_title", "slug", "start_date", "end_date", "city", "country", "format", "status", "series"]
     list_filter = ["status", "format", "series"]
     search_fields = ["slug", *all_languages("title", "short_title", "city")]
@@ -293,7 +295,7 @@ class DocumentFileInline(admin.TabularInline):
 
 
 @admin.register(Document, site=admin_site)
-class DocumentAdmin(TranslationAdmin):
+class DocumentAdmin(EventScopedAdmin, TranslationAdmin):
     list_display = ["title", "event", "kind", "is_public", "published_on", "version", "languages"]
     list_filter = ["kind", "is_public", "event"]
     search_fields = ["slug", *all_languages("title", "description")]
@@ -319,7 +321,7 @@ class DocumentAdmin(TranslationAdmin):
 
 
 @admin.register(NewsItem, site=admin_site)
-class NewsItemAdmin(TranslationAdmin):
+class NewsItemAdmin(EventScopedAdmin, TranslationAdmin):
     list_display = ["title", "event", "kind", "published_at", "is_published"]
     list_filter = ["kind", "event"]
     search_fields = ["slug", *all_languages("title", "lead", "body")]
@@ -344,7 +346,7 @@ class NewsItemAdmin(TranslationAdmin):
 
 
 @admin.register(Contact, site=admin_site)
-class ContactAdmin(TranslationAdmin):
+class ContactAdmin(EventScopedAdmin, TranslationAdmin):
     list_display = ["name", "function", "organisation", "email", "phone", "event"]
     list_filter = ["event"]
     search_fields = ["name", "email", "phone", *all_languages("function")]
@@ -356,7 +358,8 @@ class ContactAdmin(TranslationAdmin):
 
 
 @admin.register(EventRole, site=admin_site)
-class EventRoleAdmin(admin.ModelAdmin):
+class EventRoleAdmin(EventScopedAdmin, admin.ModelAdmin):
+    event_capability = "event.manage_roles"
     list_display = ["user", "role", "event", "organisation"]
     list_filter = ["role", "event"]
     search_fields = ["user__username", "user__email", "user__first_name", "user__last_name", "event__slug"]

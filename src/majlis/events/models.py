@@ -296,11 +296,11 @@ class Pillar(models.Model):
 
 class DocumentQuerySet(models.QuerySet["Document"]):
     def visible_to(self, user) -> DocumentQuerySet:  # type: ignore[no-untyped-def]
-        """Public documents once published; everything of the events the user organises."""
-        from majlis.events.rules import organised_event_ids
+        """Public documents once published; everything of the events whose settings the user manages."""
+        from majlis.events.rules import events_with
 
         public = models.Q(is_public=True, published_on__isnull=False, published_on__lte=timezone.localdate())
-        organised = organised_event_ids(user)
+        organised = events_with(user, "event.manage")
         if organised is None:  # superuser
             return self.all()
         return self.filter(public | models.Q(event_id__in=organised))

@@ -5,21 +5,19 @@ from __future__ import annotations
 from typing import Any
 
 from django.db.models import Exists, F, OuterRef, Prefetch, Q, QuerySet
-from django.http import Http404
 from django.utils import timezone
 
 from majlis.core import capabilities
-from majlis.events.rules import events_with, is_organiser
+from majlis.events.rules import events_with
 
 from .models import Document, DocumentFile, Event, EventOrganisation, NewsItem, Organisation
 
 
 def get_visible_event(user: Any, slug: str) -> Event:
-    """The event for this visitor: published or archived for everyone, drafts for its organisers."""
-    event = Event.objects.select_related("series", "venue").filter(slug=slug).first()
-    if event is None or (not event.is_public and not is_organiser(user, event)):
-        raise Http404("No such event.")
-    return event
+    """The event for this visitor (``access.visible_event``: drafts only for who may see them unpublished)."""
+    from .access import visible_event
+
+    return visible_event(user, slug)
 
 
 def organisation_roles(event: Event) -> QuerySet[EventOrganisation]:

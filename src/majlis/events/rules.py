@@ -32,6 +32,7 @@ _ORGANISING = frozenset(
         "event.view_unpublished",
         "event.manage",
         "programme.edit",
+        "programme.draft",  # what a side-event organiser may do, organisers may do too
         "programme.view_streams",
         "accreditation.view",
         "accreditation.decide",

@@ -13,12 +13,12 @@ from django.utils import timezone
 from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 
-from majlis.core import audit
+from majlis.core import audit, capabilities
 from majlis.core.files import content_disposition
 from majlis.core.permissions import public
-from majlis.events.rules import is_organiser
 
 from . import extensions, queries
+from .access import event_view
 from .models import Document, DocumentFile, Event, EventOrganisation, Organisation
 
 NEWS_PER_PAGE = 10
@@ -35,9 +35,8 @@ def _render(request: HttpRequest, template: str, event: Event, section: str, con
         return render(request, template, context)
 
 
-@public
-def event_home(request: HttpRequest, event: str) -> HttpResponse:
-    ev = queries.get_visible_event(request.user, event)
+@event_view(None)
+def event_home(request: HttpRequest, ev: Event) -> HttpResponse:
     roles = list(queries.organisation_roles(ev))
     documents = list(queries.visible_documents(ev, request.user))
     attendee_info = next((doc for doc in documents if doc.kind == Document.Kind.ATTENDEE_INFO), None)
@@ -67,18 +66,16 @@ def _file_for_language(document: Document) -> DocumentFile | None:
     return next(iter(files.values()), None)
 
 
-@public
-def news_list(request: HttpRequest, event: str) -> HttpResponse:
-    ev = queries.get_visible_event(request.user, event)
+@event_view(None)
+def news_list(request: HttpRequest, ev: Event) -> HttpResponse:
     page = Paginator(queries.published_news(ev), NEWS_PER_PAGE).get_page(request.GET.get("page"))
     return _render(request, "events/news_list.html", ev, "news", {"page": page})
 
 
-@public
-def news_detail(request: HttpRequest, event: str, slug: str) -> HttpResponse:
-    ev = queries.get_visible_event(request.user, event)
+@event_view(None)
+def news_detail(request: HttpRequest, ev: Event, slug: str) -> HttpResponse:
     item = get_object_or_404(ev.news, slug=slug)
-    if not item.is_published and not is_organiser(request.user, ev):
+    if not item.is_published and not capabilities.has(request.user, "event.manage", ev):
         raise Http404("No such news item.")
     return _render(request, "events/news_detail.html", ev, "news", {"item": item})
 
@@ -103,9 +100,8 @@ def _document_filters(params: Any) -> tuple[str, str, list[str]]:
     return kind, language, problems
 
 
-@public
-def document_list(request: HttpRequest, event: str) -> HttpResponse:
-    ev = queries.get_visible_event(request.user, event)
+@event_view(None)
+def document_list(request: HttpRequest, ev: Event) -> HttpResponse:
     kind, language, problems = _document_filters(request.GET)
     documents = queries.visible_documents(ev, request.user)
     if kind:
@@ -124,9 +120,8 @@ def document_list(request: HttpRequest, event: str) -> HttpResponse:
     return _render(request, "events/document_list.html", ev, "documents", context)
 
 
-@public
-def document_file(request: HttpRequest, event: str, slug: str, file_language: str) -> FileResponse:
-    ev = queries.get_visible_event(request.user, event)
+@event_view(None)
+def document_file(request: HttpRequest, ev: Event, slug: str, file_language: str) -> FileResponse:
     document = queries.visible_documents(ev, request.user).filter(slug=slug).first()
     if document is None:
         raise Http404("No such document.")
@@ -151,16 +146,14 @@ def document_file(request: HttpRequest, event: str, slug: str, file_language: st
     return response
 
 
-@public
-def contacts(request: HttpRequest, event: str) -> HttpResponse:
-    ev = queries.get_visible_event(request.user, event)
+@event_view(None)
+def contacts(request: HttpRequest, ev: Event) -> HttpResponse:
     people = ev.contacts.select_related("organisation").order_by("position", "id")
     return _render(request, "events/contacts.html", ev, "contacts", {"contacts": list(people)})
 
 
-@public
-def background(request: HttpRequest, event: str) -> HttpResponse:
-    ev = queries.get_visible_event(request.user, event)
+@event_view(None)
+def background(request: HttpRequest, ev: Event) -> HttpResponse:
     milestones = list(ev.series.milestones.order_by("date", "id")) if ev.series else []
     return _render(request, "events/background.html", ev, "background", {"milestones": milestones})
 

@@ -4,15 +4,14 @@ from __future__ import annotations
 
 from typing import Any
 
-from majlis.events.rules import is_organiser
+from majlis.core import capabilities
 
 
 def can_see_stream(user: Any, event: Any) -> bool:
-    """Whether the user may see the stream links of an event's sessions.
+    """Whether the user may see the stream links of an event's sessions (``programme.view_streams``).
 
-    For now only the event's organisers (and superusers). The accreditation work will add the
-    accredited online participants here; every page that shows a stream link asks this function.
+    Roles grant it (organisers, side-event organisers, journalists); accreditation extends the rule
+    to the event's approved online participants (``accreditation.rules``), so the programme never
+    asks accreditation directly. Every page that shows a stream link asks this function.
     """
-    if not getattr(user, "is_authenticated", False):
-        return False
-    return is_organiser(user, event)
+    return capabilities.has(user, "programme.view_streams", event)

@@ -25,13 +25,15 @@ from modeltranslation.admin import TranslationAdmin, TranslationTabularInline
 from majlis.core.admin_site import admin_site
 from majlis.core.audit import record
 from majlis.events.admin import all_languages, per_language
+from majlis.events.admin_scope import EventScopedAdmin
 
 from . import services
 from .models import Person, ProgrammeVersion, Session, SessionSpeaker, Track
 
 
 @admin.register(Track, site=admin_site)
-class TrackAdmin(TranslationAdmin):
+class TrackAdmin(EventScopedAdmin, TranslationAdmin):
+    event_capability = "programme.edit"
     list_display = ["name", "slug", "event", "pillar", "colour", "position"]
     list_filter = ["event"]
     search_fields = ["slug", *all_languages("name")]
@@ -128,7 +130,8 @@ class SessionAdminForm(forms.ModelForm):
 
 
 @admin.register(Session, site=admin_site)
-class SessionAdmin(TranslationAdmin):
+class SessionAdmin(EventScopedAdmin, TranslationAdmin):
+    event_capability = "programme.edit"
     form = SessionAdminForm
     formfield_overrides = {models.URLField: {"assume_scheme": "https"}}
     list_display = ["title", "event", "kind", "starts_at", "room", "track", "is_cancelled"]
@@ -226,7 +229,8 @@ class SessionAdmin(TranslationAdmin):
 
 
 @admin.register(ProgrammeVersion, site=admin_site)
-class ProgrammeVersionAdmin(admin.ModelAdmin):
+class ProgrammeVersionAdmin(EventScopedAdmin, admin.ModelAdmin):
+    event_capability = "programme.edit"
     """Published versions are history: they can be read, never added, changed or deleted here."""
 
     list_display = ["event", "number", "published_at", "published_by", "note"]

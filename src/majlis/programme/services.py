@@ -13,10 +13,9 @@ from django.utils import timezone
 from django.utils.text import slugify
 from django.utils.translation import gettext as _
 
-from majlis.core import audit
+from majlis.core import audit, capabilities
 from majlis.core.signals import send_on_commit
 from majlis.events.models import Event, EventRole, Organisation, Room
-from majlis.events.rules import is_organiser
 
 from . import signals
 from .models import Person, ProgrammeVersion, Session, SessionSpeaker
@@ -118,7 +117,7 @@ def programme_editor(user: Any, event: Event) -> ProgrammeEditor | None:
     """The user's rights over the event's programme, or None if they may change nothing."""
     if not getattr(user, "is_authenticated", False):
         return None
-    if is_organiser(user, event):
+    if capabilities.has(user, "programme.edit", event):
         return ProgrammeEditor(user=user, full=True)
     roles = list(
         EventRole.objects.filter(event=event, user=user, role=EventRole.Role.SIDE_EVENT_ORGANISER).values_list(

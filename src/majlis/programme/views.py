@@ -23,9 +23,9 @@ from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import get_language
 from django.views.decorators.http import require_POST
 
-from majlis.core.permissions import AuthenticatedHttpRequest, login_required, public
+from majlis.core.permissions import AuthenticatedHttpRequest
+from majlis.events.access import event_view
 from majlis.events.models import Event
-from majlis.events.queries import get_visible_event
 
 from . import queries
 from .access import can_see_stream
@@ -79,14 +79,29 @@ def _anonymous_page_key(request: HttpRequest, event_slug: str) -> str | None:
     return f"programme-page:{event_id}:v{number}:{get_language()}:{now:%Y%m%d%H%M}:{query}"
 
 
-@public
-def programme(request: HttpRequest, event: str) -> HttpResponse:
-    page_key = _anonymous_page_key(request, event)
-    if page_key is not None:
-        cached = cache.get(page_key)
-        if cached is not None:
-            return HttpResponse(cached, content_type="text/html; charset=utf-8")
-    ev = get_visible_event(request.user, event)
+def _served_to_visitors_from_cache(view: Any) -> Any:
+    """Visitors' cached page first, for the price of one raw query, before the event is even loaded.
+
+    Only a published version has a key (``queries.public_version_key``), so a draft is never served
+    from it; everything else goes through ``event_view``.
+    """
+
+    @wraps(view)
+    def wrapper(request: HttpRequest, event: str, *args: Any, **kwargs: Any) -> HttpResponse:
+        page_key = _anonymous_page_key(request, event)
+        if page_key is not None:
+            cached = cache.get(page_key)
+            if cached is not None:
+                return HttpResponse(cached, content_type="text/html; charset=utf-8")
+        return view(request, event, *args, **kwargs)
+
+    return wrapper
+
+
+@_served_to_visitors_from_cache
+@event_view(None)
+def programme(request: HttpRequest, ev: Event) -> HttpResponse:
+    page_key = _anonymous_page_key(request, ev.slug)
     prog = load_programme(ev)
     if prog is None:
         return _not_published(request, ev, "programme")
@@ -114,9 +129,8 @@ def programme(request: HttpRequest, event: str) -> HttpResponse:
     return response
 
 
-@public
-def programme_print(request: HttpRequest, event: str) -> HttpResponse:
-    ev = get_visible_event(request.user, event)
+@event_view(None)
+def programme_print(request: HttpRequest, ev: Event) -> HttpResponse:
     prog = load_programme(ev)
     if prog is None:
         return _not_published(request, ev, "programme")
@@ -124,9 +138,8 @@ def programme_print(request: HttpRequest, event: str) -> HttpResponse:
     return _render(request, "programme/programme_print.html", ev, "programme", context)
 
 
-@public
-def session_detail(request: HttpRequest, event: str, slug: str) -> HttpResponse:
-    ev = get_visible_event(request.user, event)
+@event_view(None)
+def session_detail(request: HttpRequest, ev: Event, slug: str) -> HttpResponse:
     prog = load_programme(ev)
     if prog is None:
         raise Http404("The programme has not been published yet.")
@@ -149,9 +162,8 @@ def session_detail(request: HttpRequest, event: str, slug: str) -> HttpResponse:
     return _render(request, "programme/session_detail.html", ev, "programme", context)
 
 
-@public
-def speaker_list(request: HttpRequest, event: str) -> HttpResponse:
-    ev = get_visible_event(request.user, event)
+@event_view(None)
+def speaker_list(request: HttpRequest, ev: Event) -> HttpResponse:
     prog = load_programme(ev)
     if prog is None:
         return _not_published(request, ev, "speakers")
@@ -159,9 +171,8 @@ def speaker_list(request: HttpRequest, event: str) -> HttpResponse:
     return _render(request, "programme/speaker_list.html", ev, "speakers", {"programme": prog, "people": people})
 
 
-@public
-def speaker_detail(request: HttpRequest, event: str, slug: str) -> HttpResponse:
-    ev = get_visible_event(request.user, event)
+@event_view(None)
+def speaker_detail(request: HttpRequest, ev: Event, slug: str) -> HttpResponse:
     prog = load_programme(ev)
     person = prog.people_by_slug.get(slug) if prog else None
     if prog is None or person is None:
@@ -170,10 +181,9 @@ def speaker_detail(request: HttpRequest, event: str, slug: str) -> HttpResponse:
     return _render(request, "programme/speaker_detail.html", ev, "speakers", context)
 
 
-@public
-def speaker_photo(request: HttpRequest, event: str, slug: str) -> FileResponse:
+@event_view(None)
+def speaker_photo(request: HttpRequest, ev: Event, slug: str) -> FileResponse:
     """A speaker's photo: public once the speaker appears in a published programme of the event."""
-    ev = get_visible_event(request.user, event)
     prog = load_programme(ev)
     if prog is None or slug not in prog.people_by_slug:
         raise Http404("No such speaker in the published programme.")
@@ -196,9 +206,8 @@ def speaker_photo(request: HttpRequest, event: str, slug: str) -> FileResponse:
     return response
 
 
-@login_required
-def agenda(request: AuthenticatedHttpRequest, event: str) -> HttpResponse:
-    ev = get_visible_event(request.user, event)
+@event_view(None, login=True)
+def agenda(request: AuthenticatedHttpRequest, ev: Event) -> HttpResponse:
     prog = load_programme(ev)
     items = list(AgendaItem.objects.filter(user=request.user, event=ev).order_by("added_at", "id"))
     guids = [str(item.session_guid) for item in items]
@@ -254,11 +263,10 @@ def _htmx_login(view: Any) -> Any:
 
 
 @_htmx_login
-@login_required
+@event_view(None, login=True)
 @require_POST
-def agenda_toggle(request: AuthenticatedHttpRequest, event: str, guid: UUID) -> HttpResponse:
+def agenda_toggle(request: AuthenticatedHttpRequest, ev: Event, guid: UUID) -> HttpResponse:
     """Adds a session to the user's agenda or takes it out; htmx gets the new button back."""
-    ev = get_visible_event(request.user, event)
     prog = load_programme(ev)
     session = prog.sessions_by_guid.get(str(guid)) if prog else None
     existing = AgendaItem.objects.filter(user=request.user, event=ev, session_guid=guid)

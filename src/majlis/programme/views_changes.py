@@ -6,21 +6,20 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.utils import timezone
 
-from majlis.core.permissions import public
-from majlis.events.queries import get_visible_event
-from majlis.events.rules import is_organiser
+from majlis.core import capabilities
+from majlis.events.access import event_view
+from majlis.events.models import Event
 
 from .changes import version_history
 
 
-@public
-def changes(request: HttpRequest, event: str) -> HttpResponse:
-    ev = get_visible_event(request.user, event)
+@event_view(None)
+def changes(request: HttpRequest, ev: Event) -> HttpResponse:
     context = {
         "event": ev,
         "section": "programme",
         "history": version_history(ev),
-        "organiser": is_organiser(request.user, ev),
+        "organiser": capabilities.has(request.user, "programme.edit", ev),
     }
     with timezone.override(ev.tz):
         return render(request, "programme/changes.html", context)

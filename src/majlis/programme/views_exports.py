@@ -28,11 +28,11 @@ from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST, require_safe
 
+from majlis.core import capabilities
 from majlis.core.files import content_disposition
-from majlis.core.permissions import login_required, public
+from majlis.core.permissions import public
+from majlis.events.access import event_view
 from majlis.events.models import Event
-from majlis.events.queries import get_visible_event
-from majlis.events.rules import is_organiser
 
 from . import feeds
 from .exports import frab, ical
@@ -66,8 +66,7 @@ def _not_published() -> HttpResponse:
 def _export_view(view: Callable[..., HttpResponse]) -> Callable[..., HttpResponse]:
     """Resolve the event and its published programme; 404 in plain words when nothing is published."""
 
-    def wrapper(request: HttpRequest, event: str, **kwargs: Any) -> HttpResponse:
-        ev = get_visible_event(request.user, event)
+    def wrapper(request: HttpRequest, ev: Event, **kwargs: Any) -> HttpResponse:
         published = load_published(ev)
         if published is None:
             return _not_published()
@@ -75,7 +74,8 @@ def _export_view(view: Callable[..., HttpResponse]) -> Callable[..., HttpRespons
 
     wrapper.__name__ = view.__name__
     wrapper.__doc__ = view.__doc__
-    return require_safe(wrapper)
+    resolved: Callable[..., HttpResponse] = event_view(None)(wrapper)  # type: ignore[assignment]
+    return require_safe(resolved)
 
 
 def _respond(
@@ -164,7 +164,6 @@ def _event_title(published: Published) -> str:
     return event["short_title"].get(language) or event["title"].get(language) or event["title"].get("en", "")
 
 
-@public
 @_served_from_cache("ics", ical.CONTENT_TYPE, lambda slug: f"{slug}-{_language()}.ics")
 @_export_view
 def programme_ics(request: HttpRequest, event: Event, published: Published) -> HttpResponse:
@@ -179,7 +178,6 @@ def programme_ics(request: HttpRequest, event: Event, published: Published) -> H
     return _respond(request, body, ical.CONTENT_TYPE, filename=f"{event.slug}-{_language()}.ics")
 
 
-@public
 @_export_view
 def session_ics(request: HttpRequest, event: Event, published: Published, slug: str) -> HttpResponse:
     """One session as an iCalendar file, to add it to a calendar."""
@@ -201,7 +199,6 @@ def _schedule(request: HttpRequest, event: Event, published: Published) -> dict[
     )
 
 
-@public
 @_served_from_cache("xml", frab.XML_CONTENT_TYPE)
 @_export_view
 def schedule_xml(request: HttpRequest, event: Event, published: Published) -> HttpResponse:
@@ -217,7 +214,6 @@ def schedule_xml(request: HttpRequest, event: Event, published: Published) -> Ht
     return _respond(request, body, frab.XML_CONTENT_TYPE)
 
 
-@public
 @_served_from_cache("json", frab.JSON_CONTENT_TYPE)
 @_export_view
 def schedule_json(request: HttpRequest, event: Event, published: Published) -> HttpResponse:
@@ -228,7 +224,6 @@ def schedule_json(request: HttpRequest, event: Event, published: Published) -> H
     return _respond(request, body, frab.JSON_CONTENT_TYPE)
 
 
-@public
 @_export_view
 def programme_pdf(request: HttpRequest, event: Event, published: Published) -> HttpResponse:
     """The printable programme (A4) in the language of the URL; cached per version and language."""
@@ -252,7 +247,8 @@ def agenda_ics(request: HttpRequest, event: str, token: str) -> HttpResponse:
     if feed is None:
         raise Http404(_("This calendar feed does not exist or has been revoked."))
     ev = feed.event
-    if not ev.is_public and not is_organiser(feed.user, ev):
+    # The feed shows what its owner may see (calendar applications send no session).
+    if not ev.is_public and not capabilities.has(feed.user, "event.view_unpublished", ev):
         raise Http404(_("This calendar feed does not exist or has been revoked."))
     guids = feeds.agenda_guids(feed)
     published = load_published(ev)
@@ -273,11 +269,10 @@ def _safe_next(request: HttpRequest, event: Event) -> str:
     return programme_page_path(event.slug)
 
 
-@login_required
+@event_view(None, login=True)
 @require_POST
-def agenda_feed(request: HttpRequest, event: str) -> HttpResponse:
+def agenda_feed(request: HttpRequest, ev: Event) -> HttpResponse:
     """Make a new private feed URL for one's agenda (revoking the old one), or revoke it."""
-    ev = get_visible_event(request.user, event)
     action = request.POST.get("action")
     if action == "create":
         _feed, token = feeds.create_feed(request.user, ev, request=request)

@@ -13,15 +13,14 @@ from functools import wraps
 from typing import Any
 
 from django.contrib import messages
-from django.contrib.auth.views import redirect_to_login
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db.models import Prefetch
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
-from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
+from majlis.events.access import event_view
 from majlis.events.models import Event
 
 from . import services
@@ -35,28 +34,31 @@ from .snapshot import build_snapshot
 View = Callable[..., HttpResponse]
 
 
-def programme_editor_required(view: View) -> View:
+def programme_editor_view(capability: str) -> Callable[[View], View]:
     """Anonymous visitors are sent to log in; people who may not change the programme get 403.
 
-    The view is called with the ``Event`` and the ``ProgrammeEditor`` instead of the slug, inside
-    the event's time zone (so forms read and show local times).
+    Organisers hold ``programme.edit`` (everything, publishing too); a side-event organiser holds
+    ``programme.draft`` (only the sessions their organisation organises), so most pages need
+    ``programme.draft`` and the ``ProgrammeEditor`` decides each session. The view is called with
+    the ``Event`` and the ``ProgrammeEditor`` instead of the slug, inside the event's time zone (so
+    forms read and show local times).
     """
 
-    @wraps(view)
-    def wrapper(request: HttpRequest, event: str, *args: Any, **kwargs: Any) -> HttpResponse:
-        if not request.user.is_authenticated:
-            return redirect_to_login(request.get_full_path())
-        event_obj = get_object_or_404(Event, slug=event)
-        editor = services.programme_editor(request.user, event_obj)
-        if editor is None:
-            if not event_obj.is_public:
-                raise Http404("No such event.")
-            raise PermissionDenied
-        with timezone.override(event_obj.tz):
-            return view(request, event_obj, editor, *args, **kwargs)
+    def decorate(view: View) -> View:
+        @event_view(capability)
+        @wraps(view)
+        def wrapper(request: HttpRequest, event: Event, *args: Any, **kwargs: Any) -> HttpResponse:
+            editor = services.programme_editor(request.user, event)
+            if editor is None:
+                raise PermissionDenied
+            return view(request, event, editor, *args, **kwargs)
 
-    wrapper.majlis_access = "organiser"  # type: ignore[attr-defined]
-    return wrapper
+        return wrapper  # type: ignore[return-value]
+
+    return decorate
+
+
+programme_editor_required = programme_editor_view("programme.draft")
 
 
 def _render(
@@ -316,7 +318,7 @@ def speakers_restore(request: HttpRequest, event: Event, editor: services.Progra
 
 
 @require_http_methods(["GET", "POST"])
-@programme_editor_required
+@programme_editor_view("programme.edit")
 def publish(request: HttpRequest, event: Event, editor: services.ProgrammeEditor) -> HttpResponse:
     if not editor.can_publish:
         raise PermissionDenied

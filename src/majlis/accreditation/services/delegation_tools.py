@@ -22,14 +22,13 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from majlis.core import audit, outbox
+from majlis.core import audit, capabilities, outbox
 from majlis.core.models import OutboxMessage
 
 from .. import services
 from ..login_links import revoke_invitation_links
 from ..models import Application, Delegation, Vetting
 
-VETTING_PERMISSION = "accreditation.set_vetting_status"
 NOTE_MAX_LENGTH = 2000
 
 
@@ -109,18 +108,14 @@ def resend_member_invitation(application: Application, *, actor: Any, request: A
 # --- Security vetting ----------------------------------------------------------------------------
 
 
-def may_set_vetting(user: Any) -> bool:
-    """The host country's vetting officers (``accreditation.set_vetting_status``) and superusers."""
-    return bool(getattr(user, "is_authenticated", False)) and (user.is_superuser or user.has_perm(VETTING_PERMISSION))
+def may_set_vetting(user: Any, event: Any) -> bool:
+    """The event's security officers (``accreditation.vet``) and superusers past the second factor."""
+    return capabilities.has(user, "accreditation.vet", event)
 
 
 def may_view_vetting(user: Any, event: Any) -> bool:
-    """Organisers of the event see vetting statuses; so do the vetting officers. Nobody else."""
-    from majlis.events.rules import is_organiser
-
-    if not getattr(user, "is_authenticated", False):
-        return False
-    return may_set_vetting(user) or is_organiser(user, event)
+    """Who sees the event's applications sees their vetting statuses; so do those who set them."""
+    return capabilities.has(user, "accreditation.view", event) or may_set_vetting(user, event)
 
 
 def vetting_status(application: Application) -> str:

@@ -118,11 +118,3 @@ def file_format_filter(document_file: Any) -> str:
 def markdown(text: str) -> str:
     """Markdown written by organisers, as sanitised HTML."""
     return render_markdown(text)
-
-
-@register.filter
-def organises(user: Any, event: Any) -> bool:
-    """Whether the user organises the event: shows the organiser tools."""
-    from majlis.events.rules import is_organiser
-
-    return bool(getattr(user, "is_authenticated", False)) and is_organiser(user, event)
