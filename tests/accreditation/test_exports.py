@@ -227,6 +227,7 @@ def test_export_is_audited_with_filters_and_row_count(client, event, officer, ap
     assert entry.data["rows"] == 1
     assert entry.data["filters"] == {"status": ["approved"], "q": "Ivanov"}
     assert entry.data["passport_data"] is True
+    assert entry.data["passport_numbers_of"] == [applications[0].pk]  # whose numbers are in the file
     assert "N11111111" not in str(entry.data)
 
 
@@ -235,6 +236,7 @@ def test_export_without_passport_data_is_audited_as_such(client, event, organise
     client.post(url(event), {"format": "csv"})
     entry = AuditEntry.objects.get(action="accreditation.exported")
     assert entry.data["passport_data"] is False and entry.data["rows"] == 2
+    assert entry.data["passport_numbers_of"] == []
 
 
 def test_export_with_an_unknown_format_goes_back_to_the_list(client, event, organiser):

@@ -39,6 +39,7 @@ from .models import (
     Vetting,
     VisaLetter,
 )
+from .services.passports import passport_number
 
 logger = logging.getLogger(__name__)
 
@@ -198,18 +199,9 @@ def _application_data(
     passport: str | None = None
     if application.passport_number_encrypted is not None:
         try:
-            passport = crypto.decrypt(application.passport_number_encrypted)
+            passport = passport_number(application, actor=user, request=request, purpose="personal data export")
         except crypto.DecryptionError:
             logger.error("Passport number of application %s cannot be decrypted for an export.", application.pk)
-            passport = None
-        audit.record(
-            "accreditation.passport_viewed",
-            actor=user,
-            obj=application,
-            event_slug=application.event.slug,
-            request=request,
-            purpose="personal data export",
-        )
     return {
         "id": application.pk,
         "event": {

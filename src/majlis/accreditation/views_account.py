@@ -19,7 +19,6 @@ from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.debug import sensitive_post_parameters
 
-from majlis.core import crypto
 from majlis.core.countries import country_name
 from majlis.core.permissions import AuthenticatedHttpRequest, login_required
 
@@ -27,6 +26,7 @@ from . import photos, services, workflow
 from .forms import ApplicationForm, add_service_errors, initial_from_application
 from .models import Application, Mode, VisaLetter
 from .services import participants as services_participants
+from .services.passports import masked_passport_number
 from .views_register import (
     REGISTERED_SESSION_KEY,
     allowed_pending,
@@ -47,21 +47,6 @@ def _own_application(request: HttpRequest, pk: int) -> Application:
         pk=pk,
         user=request.user,
     )
-
-
-def masked_passport_number(application: Application) -> str:
-    """The passport number with all but its last three characters hidden ("•••••123").
-
-    Decrypting for the owner's own page is not an access to someone else's personal data, so it is
-    not audited; the clear value never reaches the template.
-    """
-    if not application.passport_number_encrypted:
-        return ""
-    try:
-        number = crypto.decrypt(application.passport_number_encrypted)
-    except crypto.DecryptionError:
-        return "•" * 8
-    return "•" * max(len(number) - 3, 3) + number[-3:]
 
 
 def _edit_form(request: HttpRequest, application: Application, *args: Any) -> ApplicationForm:

@@ -1,4 +1,10 @@
-"""Passport numbers: normalised, encrypted, digested for duplicates; read only through an audited call."""
+"""Passport numbers: normalised, encrypted, digested for duplicates, and decrypted only here.
+
+Every reading by a person is audited: one number on the organisers' page (``passport_number``), the
+numbers of an export (``PassportExport``, whose ids go into the export's audit entry), the person's
+own data export. The owner's page shows a masked number (``masked_passport_number``) and comparing
+digests decrypts without showing anything; neither is an access to someone else's data.
+"""
 
 from __future__ import annotations
 
@@ -32,7 +38,7 @@ def stored_passport_digest_candidates(application: Application) -> list[str]:
     """
     if not application.passport_number_encrypted:
         return []
-    return crypto.digest_candidates("passport", crypto.decrypt(application.passport_number_encrypted))
+    return crypto.digest_candidates("passport", _decrypt(application))
 
 
 def set_passport_number(application: Application, number: str) -> None:
@@ -49,16 +55,46 @@ def set_passport_number(application: Application, number: str) -> None:
     application.passport_number_digest = passport_digest(clean)
 
 
-def passport_number(application: Application, *, actor: Any, request: Any = None) -> str:
+def _decrypt(application: Application) -> str:
+    return crypto.decrypt(application.passport_number_encrypted) if application.passport_number_encrypted else ""
+
+
+def passport_number(application: Application, *, actor: Any, request: Any = None, purpose: str = "") -> str:
     """The passport number in clear, for someone allowed to see it; every reading is audited."""
     if not application.passport_number_encrypted:
         return ""
-    value = crypto.decrypt(application.passport_number_encrypted)
+    value = _decrypt(application)
     audit.record(
         "accreditation.passport_viewed",
         actor=actor,
         obj=application,
         event_slug=application.event.slug,
         request=request,
+        **({"purpose": purpose} if purpose else {}),
     )
     return value
+
+
+class PassportExport:
+    """Reads the passport numbers of one export; the caller audits the export with ``read_ids``
+    (whose numbers it contains), after checking ``accreditation.view_passports``."""
+
+    def __init__(self) -> None:
+        self.read_ids: list[int] = []
+
+    def number(self, application: Application) -> str:
+        if not application.passport_number_encrypted:
+            return ""
+        self.read_ids.append(application.pk)
+        return _decrypt(application)
+
+
+def masked_passport_number(application: Application) -> str:
+    """The owner's own number with all but the last three characters hidden (never the clear value)."""
+    if not application.passport_number_encrypted:
+        return ""
+    try:
+        number = _decrypt(application)
+    except crypto.DecryptionError:
+        return "•" * 8
+    return "•" * max(len(number) - 3, 3) + number[-3:]
