@@ -445,6 +445,20 @@ def test_register_required_fields_are_reported_in_the_page_language(client, open
         ("phone", "+12 34", ("A phone number in international format has 7 to 15 digits; this one has %(count)s.", 4)),
         (
             "phone",
+            "+998 71 123 45",
+            (
+                "Phone numbers in %(country)s do not have this many digits: check the digits and that the "
+                "country code is right.",
+                "UZ",
+            ),
+        ),
+        (
+            "phone",
+            "+999 1234 5678",
+            "The number does not start with a country code we know. Check the digits after the +.",
+        ),
+        (
+            "phone",
             "+1234567890123456",
             ("A phone number in international format has 7 to 15 digits; this one has %(count)s.", 16),
         ),
@@ -463,8 +477,13 @@ def test_register_field_messages_use_the_page_language(client, open_event, langu
     errors = errors_of(submit(client, open_event, valid_post(open_event, **{field: value}), language=language))
     with translation.override(language):
         if isinstance(message, tuple):
-            template, count = message
-            expected = translation.gettext(template) % {"count": count}
+            template, value = message
+            if "%(country)s" in template:
+                from majlis.core.countries import country_name
+
+                expected = translation.gettext(template) % {"country": country_name(value)}
+            else:
+                expected = translation.gettext(template) % {"count": value}
         else:
             expected = translation.gettext(message)
     assert errors[field] == [expected]
@@ -511,3 +530,9 @@ def test_register_without_consent_is_refused(client, open_event):
 def test_register_without_a_photo_is_refused(client, open_event):
     errors = errors_of(submit(client, open_event, valid_post(open_event), photo=False))
     assert errors["photo"] == ["Add a photo for your badge."]
+
+
+def test_register_phone_is_stored_in_the_international_format(client, open_event):
+    data = valid_post(open_event, phone="+998711234567")
+    assert submit(client, open_event, data).status_code == 302
+    assert Application.objects.get(event=open_event, email=data["email"]).phone == "+998 71 123 45 67"

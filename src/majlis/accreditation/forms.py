@@ -8,7 +8,6 @@ by a signed token in a hidden field, so the applicant never uploads them twice.
 from __future__ import annotations
 
 import hashlib
-import re
 import unicodedata
 from datetime import date, datetime
 from typing import Any, cast
@@ -65,41 +64,6 @@ DATA_FIELDS = (
     "accessibility_needs",
     "dietary_needs",
 )
-
-_PHONE_CHARACTERS = re.compile(r"^\+[0-9 ()./-]+$")
-
-
-def validate_phone(value: str) -> None:
-    """An international number: a plus sign, then 7 to 15 digits; spaces, dots, dashes and brackets allowed."""
-    value = (value or "").strip()
-    if not value.startswith("+"):
-        raise ValidationError(
-            _(
-                "Write the number in international format, starting with + and the country code, "
-                "e.g. +998 71 123 45 67."
-            ),
-            code="phone_format",
-        )
-    if not _PHONE_CHARACTERS.match(value):
-        raise ValidationError(
-            _("A phone number may contain only digits, spaces, dashes, dots and brackets after the +."),
-            code="phone_characters",
-        )
-    digits = sum(character.isdigit() for character in value)
-    if digits < 7 or digits > 15:
-        raise ValidationError(
-            _("A phone number in international format has 7 to 15 digits; this one has %(count)s."),
-            params={"count": digits},
-            code="phone_length",
-        )
-    if value.lstrip("+ (").startswith("0"):
-        raise ValidationError(
-            _("After the + comes the country code, which never starts with 0."), code="phone_country_code"
-        )
-
-
-def normalise_phone(value: str) -> str:
-    return " ".join((value or "").split())
 
 
 def validate_latin_name(value: str) -> None:
@@ -283,7 +247,7 @@ class ApplicationForm(forms.Form):
     phone = CleanCharField(
         label=_("Phone"),
         max_length=32,
-        validators=[validate_phone],
+        validators=[validators.validate_phone],
         help_text=_("International format, e.g. +998 71 123 45 67."),
         widget=forms.TextInput(attrs={"autocomplete": "tel", "inputmode": "tel"}),
     )
@@ -542,7 +506,7 @@ class ApplicationForm(forms.Form):
         return self.cleaned_data["email"].strip()
 
     def clean_phone(self) -> str:
-        return normalise_phone(self.cleaned_data["phone"])
+        return validators.normalise_phone(self.cleaned_data["phone"])
 
     def clean_passport_number(self) -> str:
         value = validators.normalise_passport_number(self.cleaned_data.get("passport_number", ""))

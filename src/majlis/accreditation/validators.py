@@ -1,4 +1,5 @@
-"""The rules on passports and travel dates, written once: the forms and the services both call them.
+"""The rules on passports, travel dates and phone numbers, written once: the forms and the services both
+call them.
 
 Decisions (they used to differ between the forms and the services):
 
@@ -16,10 +17,12 @@ from __future__ import annotations
 import re
 from datetime import date, datetime
 
+import phonenumbers
 from django.core.exceptions import ValidationError
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from majlis.core.countries import country_name
 from majlis.events.models import Event
 
 PASSPORT_PATTERN = re.compile(r"^[A-Z0-9]{5,20}$")
@@ -79,3 +82,72 @@ def travel_errors(
     if order is not None:
         errors["departure_at"] = order
     return errors
+
+
+# --- Phone numbers ------------------------------------------------------------------------------
+
+_PHONE_CHARACTERS = re.compile(r"^\+[0-9 ()./-]+$")
+
+
+def validate_phone(value: str) -> None:
+    """An international number of a length its country's numbering plan allows (Google's libphonenumber
+    metadata, the ``phonenumbers`` package): a plus sign, the country code, then the number; spaces,
+    dots, dashes and brackets allowed. The first checks say precisely what is wrong with the form of
+    what was typed; the last one whether the country has numbers that long. The number ranges
+    themselves are not checked: metadata lags behind new ranges, and refusing a real minister's
+    office number is worse than accepting a mistyped one."""
+    value = (value or "").strip()
+    if not value.startswith("+"):
+        raise ValidationError(
+            _(
+                "Write the number in international format, starting with + and the country code, "
+                "e.g. +998 71 123 45 67."
+            ),
+            code="phone_format",
+        )
+    if not _PHONE_CHARACTERS.match(value):
+        raise ValidationError(
+            _("A phone number may contain only digits, spaces, dashes, dots and brackets after the +."),
+            code="phone_characters",
+        )
+    digits = sum(character.isdigit() for character in value)
+    if digits < 7 or digits > 15:
+        raise ValidationError(
+            _("A phone number in international format has 7 to 15 digits; this one has %(count)s."),
+            params={"count": digits},
+            code="phone_length",
+        )
+    if value.lstrip("+ (").startswith("0"):
+        raise ValidationError(
+            _("After the + comes the country code, which never starts with 0."), code="phone_country_code"
+        )
+    try:
+        number = phonenumbers.parse(value, None)
+    except phonenumbers.NumberParseException:
+        number = None
+    if number is None or phonenumbers.region_code_for_number(number) in (None, "ZZ"):
+        raise ValidationError(
+            _("The number does not start with a country code we know. Check the digits after the +."),
+            code="phone_country_code",
+        )
+    if not phonenumbers.is_possible_number(number):
+        raise ValidationError(
+            _(
+                "Phone numbers in %(country)s do not have this many digits: check the digits and that the "
+                "country code is right."
+            ),
+            params={"country": country_name(phonenumbers.region_code_for_number(number) or "")},
+            code="phone_invalid",
+        )
+
+
+def normalise_phone(value: str) -> str:
+    """A valid number in the international format (``+998 71 123 45 67``); anything else as typed, tidied."""
+    tidy = " ".join((value or "").split())
+    try:
+        number = phonenumbers.parse(tidy, None)
+    except phonenumbers.NumberParseException:
+        return tidy
+    if not phonenumbers.is_valid_number(number):
+        return tidy
+    return phonenumbers.format_number(number, phonenumbers.PhoneNumberFormat.INTERNATIONAL)
