@@ -6,6 +6,12 @@ move a seat, session seats included), then the application row, then session row
 The lock is taken *before* counting, so two approvals racing for the last seat are serialised and
 the second one counts the first one's seat (no overbooking, PostgreSQL or SQLite). The functions
 here must run inside ``transaction.atomic`` (the services open it).
+
+The capacity row is the lock for seats only. Registering (a draft, a submission that waits for a
+decision) does not take it: two registrations of the same person are serialised by
+``lock_applicant``, advisory locks on that person's e-mail address and passport in the event, taken
+after the capacity row where both are taken, so different people register in parallel and nobody's
+registration waits for a seat allocation.
 """
 
 from __future__ import annotations
@@ -21,6 +27,25 @@ from . import session_access
 from .models import Application, Category, Delegation, EventCapacity, Mode, SessionSeat
 
 Status = Application.Status
+
+
+def lock_applicant(event: Any, *, email: str, passport_digest: str = "") -> None:
+    """Serialise the duplicate check of one person in one event until the transaction ends.
+
+    PostgreSQL advisory locks keyed on the event and the e-mail address (and the passport digest), taken
+    in a fixed order. SQLite needs none: it has a single writer.
+    """
+    if not transaction.get_connection().in_atomic_block:
+        raise RuntimeError("lock_applicant must be called inside transaction.atomic")
+    connection = transaction.get_connection()
+    if connection.vendor != "postgresql":
+        return
+    keys = {f"majlis:applicant:{event.pk}:email:{email.strip().casefold()}"} if email else set()
+    if passport_digest:
+        keys.add(f"majlis:applicant:{event.pk}:passport:{passport_digest}")
+    with connection.cursor() as cursor:
+        for key in sorted(keys):
+            cursor.execute("SELECT pg_advisory_xact_lock(hashtextextended(%s, 0))", [key])
 
 
 def ensure_capacity_row(event: Any) -> EventCapacity:

@@ -137,6 +137,13 @@ def _lock_application(event: Event, application: Application) -> tuple[EventCapa
     return event_capacity, locked
 
 
+def _lock_application_row(application: Application) -> Application:
+    """Lock only the application (no seat moves): a fresh copy."""
+    return (
+        Application.objects.select_for_update(of=("self",)).select_related("event", "category").get(pk=application.pk)
+    )
+
+
 def _refresh_caller_copy(application: Application, fresh: Application) -> Application:
     """Callers keep their object: copy the new state onto it."""
     for field in fresh._meta.concrete_fields:

@@ -42,6 +42,8 @@ from .setup import check_registration_open, current_privacy_notice
 
 
 def _check_duplicates(event: Event, application: Application) -> None:
+    # The same person registering twice at once: the second waits here until the first commits.
+    capacity.lock_applicant(event, email=application.email, passport_digest=application.passport_number_digest)
     others = Application.objects.filter(event=event).live()
     if application.pk:
         others = others.exclude(pk=application.pk)
@@ -191,8 +193,11 @@ def create_application(
     ``self_registration``: an individual applies on the public form, which the event's and the
     category's registration dates must allow.
     """
-    capacity.lock_event(event)  # serialises creations, so that two identical submissions cannot both pass
     data = dict(data)
+    if data.get("sessions"):
+        # Session rows are locked below, and the lock order puts the event first (capacity.py). Without
+        # sessions a new draft takes no event lock: the duplicate check locks only this person.
+        capacity.lock_event(event)
     if self_registration:
         check_registration_open(event, data.get("category"))
     if delegation is not None:

@@ -8,6 +8,7 @@ from django.db import transaction
 
 from majlis.events.models import Event
 
+from .. import capacity
 from ..models import Application, InvitationCode
 from ._common import user_for_email
 from .applications import create_application
@@ -30,6 +31,10 @@ def register_and_submit(
     e-mail link); an invitation code counts one use. Any refusal (a ValidationError by field) undoes it all:
     no account, no use of the code, no application.
     """
+    category = data.get("category")
+    if category is not None and not category.needs_approval:
+        # The submission below takes a seat: the event's lock first, as capacity.py orders the locks.
+        capacity.lock_event(event)
     owner = user or user_for_email(data["email"])
     if invitation is not None:
         redeem_invitation_code(invitation, actor=owner, request=request)

@@ -17,7 +17,7 @@ from ..models import (
     EventCapacity,
     SupportingDocument,
 )
-from ._common import Status, _lock_application, _mail, _record, _refresh_caller_copy
+from ._common import Status, _lock_application, _lock_application_row, _mail, _record, _refresh_caller_copy
 from .applications import _validate
 from .seats import _allocate_sessions, _promote, _release_sessions
 from .setup import check_registration_open
@@ -79,6 +79,11 @@ def _take_seat_or_waitlist(
     return application
 
 
+def _takes_a_seat_on_submission(application: Application) -> bool:
+    """Individual applicants in a category without approval are approved (or waitlisted) on submission."""
+    return not application.category.needs_approval and application.delegation_id is None
+
+
 @transaction.atomic
 def submit_application(
     application: Application, *, actor: Any, request: Any = None, self_registration: bool = False
@@ -87,7 +92,15 @@ def submit_application(
 
     ``self_registration``: submitted by an individual, within the registration dates.
     """
-    event_capacity, locked = _lock_application(application.event, application)
+    # Only a submission that takes a seat needs the event's capacity lock: one that waits for a decision
+    # locks just its own row, so registrations do not queue behind seat allocations.
+    if _takes_a_seat_on_submission(application):
+        event_capacity: EventCapacity | None
+        event_capacity, locked = _lock_application(application.event, application)
+    else:
+        event_capacity, locked = None, _lock_application_row(application)
+        if _takes_a_seat_on_submission(locked):  # its category changed meanwhile: take the event lock too
+            event_capacity = capacity.lock_event(locked.event)
     workflow.check("submit", locked)
     if self_registration:
         check_registration_open(locked.event, locked.category)
@@ -102,6 +115,7 @@ def submit_application(
     if locked.category.needs_approval or locked.delegation_id is not None:
         _mail(locked, "received", entry)
     else:
+        assert event_capacity is not None  # _takes_a_seat_on_submission(locked) held
         _take_seat_or_waitlist(event_capacity, locked, actor=actor, reason="", request=request)
     return _refresh_caller_copy(application, locked)
 
