@@ -7,6 +7,7 @@ from typing import Any
 
 from django import forms
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from .models import Event
 from .services_tokens import token_scopes_for
@@ -14,7 +15,7 @@ from .services_tokens import token_scopes_for
 
 class ApiTokenForm(forms.Form):
     name = forms.CharField(
-        label=_("Name"),
+        label=pgettext_lazy("API token", "Name"),
         max_length=100,
         help_text=_("What the token is for, for example “Gate 3 scanner” or “Press office feed”."),
     )
