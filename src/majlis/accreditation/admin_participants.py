@@ -6,7 +6,7 @@ from django.contrib import admin
 from modeltranslation.admin import TranslationAdmin
 
 from majlis.core.admin_site import admin_site
-from majlis.events.admin import per_language
+from majlis.core.i18n import per_language
 from majlis.events.admin_scope import EventScopedAdmin
 
 from .admin import AuditedAdmin

@@ -14,9 +14,9 @@ from django.db.models import Q, QuerySet
 from django.http import HttpRequest, HttpResponse
 
 from majlis.core.countries import country_name
+from majlis.core.i18n import native_name_language
 from majlis.events.access import event_view
 from majlis.events.models import Event
-from majlis.programme.queries import native_name_language
 
 from .models import Application
 from .queries import search_variants

@@ -10,8 +10,6 @@ to it; the caller reads it through ``services.passport_number`` (audited) and pa
 from __future__ import annotations
 
 import io
-import re
-from functools import cache
 from typing import Any
 from xml.sax.saxutils import escape
 
@@ -19,8 +17,6 @@ from django.utils import dateformat, translation
 from django.utils.translation import gettext as _
 from reportlab.lib import colors
 from reportlab.lib.units import mm
-from reportlab.pdfbase import pdfmetrics
-from reportlab.pdfbase.cidfonts import UnicodeCIDFont
 from reportlab.platypus import Flowable, HRFlowable, Image, Paragraph, Table, TableStyle
 
 from majlis.core import pdf
@@ -28,26 +24,12 @@ from majlis.core.countries import country_name
 
 from .models import Application, VisaLetter
 
-CJK_FONT = "STSong-Light"
-CJK = re.compile(r"([\u2e80-\u9fff\uac00-\ud7af\uf900-\ufaff\uff00-\uffef\u3000-\u303f]+)")
 LOGO_HEIGHT = 22 * mm
 
 
-@cache
-def _register_cjk() -> str:
-    pdfmetrics.registerFont(UnicodeCIDFont(CJK_FONT))
-    return CJK_FONT
-
-
 def mixed_script(text: str) -> str:
-    """Paragraph markup for text that may hold CJK characters: those runs get the CID font."""
-    parts = CJK.split(text)
-    if len(parts) == 1:
-        return escape(text)
-    font = _register_cjk()
-    return "".join(
-        f'<font name="{font}">{escape(part)}</font>' if index % 2 else escape(part) for index, part in enumerate(parts)
-    )
+    """Paragraph markup for text that may hold CJK characters (``core.pdf.mixed_script``)."""
+    return pdf.mixed_script(text)
 
 
 def _date(value: Any) -> str:

@@ -17,6 +17,7 @@ Usage::
 from __future__ import annotations
 
 import io
+import re
 from collections.abc import Iterable, Sequence
 from functools import cache
 from pathlib import Path
@@ -28,6 +29,7 @@ from reportlab.lib.pagesizes import A4
 from reportlab.lib.styles import ParagraphStyle
 from reportlab.lib.units import mm
 from reportlab.pdfbase import pdfmetrics
+from reportlab.pdfbase.cidfonts import UnicodeCIDFont
 from reportlab.pdfbase.ttfonts import TTFont
 from reportlab.platypus import (
     Flowable,
@@ -196,3 +198,34 @@ def build_a4(
 
     doc.build(list(story), onFirstPage=decorate, onLaterPages=decorate)
     return buffer.getvalue()
+
+
+# --- Chinese, Japanese and Korean names -----------------------------------------------------------
+
+# DejaVu has no CJK glyphs: runs of CJK characters are set in reportlab's built-in CID font (Adobe's
+# STSong-Light, no file to ship), so a Chinese delegate's name prints on the visa letter and the programme.
+CJK_FONT = "STSong-Light"
+CJK_RUN = re.compile(
+    r"([\u2e80-\u2fdf\u3000-\u30ff\u3100-\u31ff\u3400-\u4dbf\u4e00-\u9fff\uac00-\ud7af\uf900-\ufaff\uff00-\uffef]+)"
+)
+
+
+@cache
+def cjk_font() -> str | None:
+    """The CJK font's name once registered; ``None`` if reportlab's CID resources are missing."""
+    try:
+        pdfmetrics.registerFont(UnicodeCIDFont(CJK_FONT))
+    except Exception:  # noqa: BLE001 - a missing CJK resource must not break a document
+        return None
+    return CJK_FONT
+
+
+def mixed_script(text: str, *, line_breaks: bool = False) -> str:
+    """Paragraph markup for plain text that may hold CJK characters: escaped, CJK runs in the CJK font."""
+    parts = CJK_RUN.split(text)
+    font = cjk_font() if len(parts) > 1 else None
+    markup = "".join(
+        f'<font name="{font}">{escape(part)}</font>' if index % 2 and font else escape(part)
+        for index, part in enumerate(parts)
+    )
+    return markup.replace("\n", "<br/>") if line_breaks else markup

@@ -9,7 +9,6 @@ from __future__ import annotations
 from typing import Any
 
 from django import forms
-from django.conf import settings
 from django.contrib import admin, messages
 from django.core.files.uploadedfile import SimpleUploadedFile, UploadedFile
 from django.db import models, transaction
@@ -20,10 +19,10 @@ from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 from modeltranslation.admin import TranslationAdmin, TranslationStackedInline, TranslationTabularInline
-from modeltranslation.utils import build_localized_fieldname
 
 from majlis.core.admin_site import admin_site
 from majlis.core.audit import record
+from majlis.core.i18n import all_languages, per_language
 from majlis.core.validators import inspect_document_file, validate_logo
 from majlis.core.widgets import PrivateFileWidget
 from majlis.events.admin_scope import EventScopedAdmin
@@ -45,22 +44,9 @@ from .models import (
     Venue,
 )
 
-LANGUAGE_CODES = [code for code, _name in settings.LANGUAGES]
-
-
 # Addresses typed without a scheme are taken as https:// (Django 6's default, asked for explicitly).
 URL_FIELDS: dict[type[models.Field], dict[str, Any]] = {models.URLField: {"assume_scheme": "https"}}
 FILE_FIELDS: dict[type[models.Field], dict[str, Any]] = {models.FileField: {"widget": PrivateFileWidget}}
-
-
-def per_language(*names: str) -> tuple[str, ...]:
-    """``per_language("title")`` -> ``("title_en", "title_ru", "title_uz")``: one row in a fieldset."""
-    return tuple(build_localized_fieldname(name, code) for name in names for code in LANGUAGE_CODES)
-
-
-def all_languages(*names: str) -> list[str]:
-    """Search fields over every language version of the given fields."""
-    return list(per_language(*names))
 
 
 # --- Series ---------------------------------------------------------------------------------------

@@ -24,7 +24,7 @@ from modeltranslation.admin import TranslationAdmin, TranslationTabularInline
 
 from majlis.core.admin_site import admin_site
 from majlis.core.audit import record
-from majlis.events.admin import all_languages, per_language
+from majlis.core.i18n import all_languages, per_language
 from majlis.events.admin_scope import EventScopedAdmin
 
 from . import services

@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import re
 import threading
-import unicodedata
 import zoneinfo
 from collections import OrderedDict
 from collections.abc import Iterable, Mapping
@@ -22,6 +21,8 @@ from django.conf import settings
 from django.utils import timezone
 from django.utils.translation import get_language, get_language_info, gettext_lazy
 from django.utils.translation import gettext as _
+
+from majlis.core.i18n import native_name_language
 
 from .models import Person, Session, SessionKind, SessionSpeaker
 
@@ -55,33 +56,6 @@ COUNTRY_NAMES = {
     "UZ": gettext_lazy("Uzbekistan"),
 }
 
-# The language a name written in a non-Latin script is most likely in, by script and country.
-_CYRILLIC_BY_COUNTRY = {
-    "KZ": "kk",
-    "KG": "ky",
-    "TJ": "tg",
-    "UZ": "uz-Cyrl",
-    "MN": "mn",
-    "UA": "uk",
-    "BY": "be",
-    "BG": "bg",
-    "RS": "sr",
-    "MK": "mk",
-}
-_ARABIC_BY_COUNTRY = {"IR": "fa", "AF": "fa", "PK": "ur"}
-_SCRIPT_LANGUAGE = {
-    "CJK": "zh",
-    "HIRAGANA": "ja",
-    "KATAKANA": "ja",
-    "HANGUL": "ko",
-    "HEBREW": "he",
-    "GREEK": "el",
-    "DEVANAGARI": "hi",
-    "GEORGIAN": "ka",
-    "ARMENIAN": "hy",
-    "THAI": "th",
-}
-
 ROLE_ORDER = [choice.value for choice in SessionSpeaker.Role]
 
 
@@ -113,22 +87,6 @@ def language_label(code: str) -> str:
         except KeyError:
             continue
     return code
-
-
-def native_name_language(name: str, country: str = "") -> str:
-    """A best guess at the language of a name written in its own script, for a lang attribute."""
-    for character in name:
-        if not character.isalpha():
-            continue
-        script = unicodedata.name(character, "").split(" ")[0]
-        if script == "LATIN":
-            continue
-        if script == "CYRILLIC":
-            return _CYRILLIC_BY_COUNTRY.get(country, "ru")
-        if script == "ARABIC":
-            return _ARABIC_BY_COUNTRY.get(country, "ar")
-        return _SCRIPT_LANGUAGE.get(script, "")
-    return ""
 
 
 # -- Views of the snapshot ------------------------------------------------------------------------

@@ -13,7 +13,6 @@ file. Built with ``invariant=1``: the same version and language always give the 
 from __future__ import annotations
 
 import io
-import re
 from datetime import date, datetime
 from functools import cache
 from typing import Any
@@ -25,8 +24,6 @@ from django.utils.translation import gettext as _
 from reportlab.lib import colors
 from reportlab.lib.styles import ParagraphStyle
 from reportlab.lib.units import mm
-from reportlab.pdfbase import pdfmetrics
-from reportlab.pdfbase.cidfonts import UnicodeCIDFont
 from reportlab.pdfgen.canvas import Canvas
 from reportlab.platypus import Paragraph, SimpleDocTemplate, Spacer, Table, TableStyle
 
@@ -48,32 +45,13 @@ from .common import (
 )
 
 CONTENT_TYPE = "application/pdf"
-CJK_FONT = "STSong-Light"
-_CJK = re.compile(r"([\u2e80-\u2fdf\u3000-\u30ff\u3100-\u31ff\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff\uff00-\uffef]+)")
 RED = colors.HexColor("#9b1c1c")
 GREY = colors.HexColor("#555555")
 
 
-@cache
-def _cjk_font() -> str | None:
-    try:
-        pdfmetrics.registerFont(UnicodeCIDFont(CJK_FONT))
-    except Exception:  # noqa: BLE001 — a missing CJK resource must not break the programme
-        return None
-    return CJK_FONT
-
-
 def markup(text: str) -> str:
     """Escape plain text for a Paragraph, setting runs of CJK characters in the CJK font."""
-    font = _cjk_font()
-    parts = _CJK.split(text)
-    result = []
-    for index, part in enumerate(parts):
-        if index % 2 and font:
-            result.append(f'<font name="{font}">{escape(part)}</font>')
-        else:
-            result.append(escape(part))
-    return "".join(result).replace("\n", "<br/>")
+    return core_pdf.mixed_script(text, line_breaks=True)
 
 
 @cache
