@@ -20,11 +20,11 @@ from collections.abc import Callable, Iterable
 from typing import Any
 
 from django.db import transaction
-from django.db.models import Q
+from django.db.models import Q, QuerySet
 from django.utils import timezone
 
 from . import session_access
-from .models import Application, Category, Delegation, EventCapacity, Mode, SessionSeat
+from .models import Application, ApplicationQuerySet, Category, Delegation, EventCapacity, Mode, SessionSeat
 
 Status = Application.Status
 
@@ -95,7 +95,7 @@ def has_free_seat(capacity: EventCapacity, application: Application) -> bool:
     return left is None or left > 0
 
 
-def waitlist_queue(event: Any):
+def waitlist_queue(event: Any) -> ApplicationQuerySet:
     """The in-person waitlist in the order it is promoted: first waitlisted, first served."""
     # A delegation member is promoted only once the delegation's credentials are approved.
     return (
@@ -168,7 +168,7 @@ def allocate_session_seat(seat: SessionSeat, session: Any) -> str:
     return status
 
 
-def session_waitlist(session: Any):
+def session_waitlist(session: Any) -> QuerySet[SessionSeat]:
     return (
         SessionSeat.objects.filter(
             session=session,

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from django.contrib import admin, messages
 from django.contrib.auth import get_user_model
@@ -30,8 +30,17 @@ admin_site.register(StaticDevice, StaticDeviceAdmin)
 admin_site.register(DBTaskResult, DBTaskResultAdmin)
 
 
+# ModelAdmin is generic only in django-stubs: at run time it cannot be subscripted (that needs
+# django_stubs_ext, a development tool), so the typed base classes are named for the checker alone.
+if TYPE_CHECKING:
+    _AuditEntryAdmin = admin.ModelAdmin[AuditEntry]
+    _OutboxMessageAdmin = admin.ModelAdmin[OutboxMessage]
+else:
+    _AuditEntryAdmin = _OutboxMessageAdmin = admin.ModelAdmin
+
+
 @admin.register(AuditEntry, site=admin_site)
-class AuditEntryAdmin(admin.ModelAdmin):
+class AuditEntryAdmin(_AuditEntryAdmin):
     """The audit log is append-only: nobody adds, edits or deletes entries here, not even a superuser."""
 
     list_display = ["at", "actor_label", "action", "object_type", "object_repr", "event_slug", "ip_address"]
@@ -67,7 +76,7 @@ class AuditEntryAdmin(admin.ModelAdmin):
 
 
 @admin.register(OutboxMessage, site=admin_site)
-class OutboxMessageAdmin(admin.ModelAdmin):
+class OutboxMessageAdmin(_OutboxMessageAdmin):
     """Every e-mail of the platform, read-only: never lost, never edited; failed ones can be sent again."""
 
     list_display = ["template", "recipient", "language", "status", "attempts", "created_at", "sent_at"]

@@ -8,6 +8,8 @@ staff member who logged in elsewhere with a password only is sent back to this l
 
 from __future__ import annotations
 
+from typing import Any
+
 from django import forms
 from django.conf import settings
 from django.contrib.admin import AdminSite
@@ -20,7 +22,8 @@ from django_otp.admin import OTPAdminAuthenticationForm, OTPAdminSite
 from majlis.core.login_throttle import ThrottledLoginMixin
 
 
-class MajlisOTPAuthenticationForm(OTPAdminAuthenticationForm):
+# django-otp ships no type information, so its form and admin site are Any to mypy.
+class MajlisOTPAuthenticationForm(OTPAdminAuthenticationForm):  # type: ignore[misc]
     """Password and the current code on one form.
 
     A staff member with a single authenticator app (the usual case) needs not choose a device: it
@@ -37,7 +40,7 @@ class MajlisOTPAuthenticationForm(OTPAdminAuthenticationForm):
         ),
     )
 
-    def _chosen_device(self, user):  # type: ignore[no-untyped-def]
+    def _chosen_device(self, user: Any) -> Any:  # a django-otp Device (untyped) or None
         device = super()._chosen_device(user)
         if device is not None and not device.confirmed:
             device = None  # a device still being set up does not count (django-otp would accept it)
@@ -56,7 +59,7 @@ class ThrottledOTPAuthenticationForm(ThrottledLoginMixin, MajlisOTPAuthenticatio
     """Password and code: a wrong password or a wrong code counts as a failed log-in."""
 
 
-class MajlisAdminSite(OTPAdminSite):
+class MajlisAdminSite(OTPAdminSite):  # type: ignore[misc]  # django-otp is untyped, as above
     site_header = _("Majlis back office")
     site_title = _("Majlis")
     index_title = _("Conference administration")
@@ -71,15 +74,15 @@ class MajlisAdminSite(OTPAdminSite):
 
     def has_permission(self, request: HttpRequest) -> bool:
         if self.require_otp:
-            return super().has_permission(request)  # active staff with a verified OTP device
+            return bool(super().has_permission(request))  # active staff with a verified OTP device
         return AdminSite.has_permission(self, request)
 
     # Read on every login request, so that the setting can change without re-creating the site.
-    @property  # type: ignore[override]
-    def login_form(self):  # type: ignore[no-untyped-def]
+    @property
+    def login_form(self) -> type[AdminAuthenticationForm]:
         return ThrottledOTPAuthenticationForm if self.require_otp else ThrottledAdminAuthenticationForm
 
-    @property  # type: ignore[override]
+    @property
     def login_template(self) -> str | None:
         return "otp/admin/login.html" if self.require_otp else None
 

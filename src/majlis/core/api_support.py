@@ -454,7 +454,7 @@ class MajlisAPI(NinjaAPI):
         self.add_decorator(_with_language(self), mode="view")
 
     def get_openapi_operation_id(self, operation: Any) -> str:
-        return operation.view_func.__name__
+        return str(operation.view_func.__name__)
 
     def get_openapi_schema(self, *, path_prefix: str | None = None, path_params: Any = None) -> Any:
         schema = super().get_openapi_schema(path_prefix=path_prefix, path_params=path_params)

@@ -21,6 +21,13 @@ from typing import Any
 
 import rules
 from django.utils.functional import Promise
+from rules.predicates import Predicate
+
+# The rules library ships py.typed but leaves these functions unannotated, so each is given its
+# documented signature once, here, and the rest of Majlis calls them typed.
+_set_perm: Callable[[str, Predicate | Callable[..., bool]], None] = rules.set_perm
+_has_perm: Callable[..., object] = rules.has_perm
+_make_predicate: Callable[..., Predicate] = rules.predicate
 
 
 @dataclass(frozen=True)
@@ -33,17 +40,17 @@ class Capability:
 _DECLARED: dict[str, Capability] = {}
 
 
-def declare(name: str, label: str | Promise, predicate: rules.Predicate | Callable[..., bool]) -> Capability:
+def declare(name: str, label: str | Promise, predicate: Predicate | Callable[..., bool]) -> Capability:
     """Declare a capability and the predicate deciding it (idempotent for the same name)."""
     if "." not in name:
         raise ValueError(f"A capability is named app.action, not {name!r}.")
     capability = Capability(name=name, label=label, app=name.split(".", 1)[0])
     _DECLARED[name] = capability
-    rules.set_perm(name, predicate)
+    _set_perm(name, predicate)
     return capability
 
 
-def extend(name: str, predicate: rules.Predicate | Callable[..., bool]) -> None:
+def extend(name: str, predicate: Predicate | Callable[..., bool]) -> None:
     """Let another app grant a declared capability too: the holder needs either predicate.
 
     An app above the one that declared ``name`` uses this from its ``ready`` (accreditation lets
@@ -51,7 +58,16 @@ def extend(name: str, predicate: rules.Predicate | Callable[..., bool]) -> None:
     """
     get(name)
     current = rules.permissions.permissions[name]
-    rules.set_perm(name, current | rules.predicate(predicate))
+    _set_perm(name, current | _make_predicate(predicate))
+
+
+def predicate(name: str) -> Callable[[Callable[..., bool]], Predicate]:
+    """``rules.predicate(name=...)``, typed: turns a function of (user, obj) into a named predicate."""
+
+    def make(test: Callable[..., bool]) -> Predicate:
+        return _make_predicate(test, name=name)
+
+    return make
 
 
 def declared() -> dict[str, Capability]:
@@ -69,7 +85,7 @@ def get(name: str) -> Capability:
 def has(user: Any, name: str, obj: Any = None) -> bool:
     """Whether ``user`` (a user, an anonymous user, or an API token's principal) holds ``name`` on ``obj``."""
     get(name)  # a misspelt capability is a programming error, not a silent "no"
-    return bool(rules.has_perm(name, user, obj))
+    return bool(_has_perm(name, user, obj))
 
 
 def requires(name: str) -> Callable[[Callable[..., Any]], Callable[..., Any]]:

@@ -15,7 +15,8 @@ from gunicorn.http import wsgi as gunicorn_wsgi
 from majlis.core.logging_filters import redact_tokens
 
 
-class TokenSafeLogger(Logger):
+# gunicorn ships no type information, so its Logger is Any to mypy.
+class TokenSafeLogger(Logger):  # type: ignore[misc]
     """gunicorn's logger whose access-log fields (request line, path, query, referrer, headers)
     carry no log-in link or feed token."""
 
@@ -33,4 +34,4 @@ def _default_headers_without_server(self: Any) -> list[str]:
 
 
 if getattr(gunicorn_wsgi.Response.default_headers, "__name__", "") != "_default_headers_without_server":
-    gunicorn_wsgi.Response.default_headers = _default_headers_without_server  # type: ignore[method-assign]
+    gunicorn_wsgi.Response.default_headers = _default_headers_without_server

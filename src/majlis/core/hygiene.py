@@ -235,8 +235,8 @@ def clean_request(request: HttpRequest) -> None:
         cleaned = clean_data(data)
         if cleaned != data:
             body = json.dumps(cleaned, ensure_ascii=False).encode("utf-8")
-            request._body = body  # type: ignore[attr-defined]
-            request._stream = BytesIO(body)  # type: ignore[attr-defined]
+            request._body = body
+            request._stream = BytesIO(body)
 
 
 # --- The middleware ------------------------------------------------------------------------------

@@ -95,7 +95,9 @@ class ThrottledLoginMixin:
         username = self.cleaned_data.get("username")
         password = self.cleaned_data.get("password")
         if username is None or not password:
-            return super().clean()  # type: ignore[misc]
+            # A mixin: the form class after it in the MRO defines clean(), object does not.
+            unchecked: dict[str, Any] = super().clean()  # type: ignore[misc]
+            return unchecked
         wait = throttled_for(username, self.request)
         if wait:
             audit.record(
@@ -103,7 +105,7 @@ class ThrottledLoginMixin:
             )
             raise throttled_error(wait)
         try:
-            cleaned = super().clean()  # type: ignore[misc]
+            cleaned: dict[str, Any] = super().clean()  # type: ignore[misc]  # as above
         except ValidationError as error:
             if getattr(error, "code", None) not in NOT_FAILURES:
                 record_failure(username, self.request)

@@ -37,7 +37,7 @@ def needs_short_session(user: Any) -> bool:
         return False
     if user.is_staff or user.is_superuser:
         return True
-    return user.event_roles.filter(role__in=SHORT_SESSION_ROLES).exists()
+    return bool(user.event_roles.filter(role__in=SHORT_SESSION_ROLES).exists())
 
 
 def start_short_session(request: HttpRequest, user: Any) -> None:

@@ -135,7 +135,8 @@ def _check_context(context: dict[str, Any]) -> dict[str, Any]:
 
     if not isinstance(context, dict) or not plain(context):
         raise TypeError("An e-mail's context holds ids and plain strings only (JSON), never objects.")
-    return json.loads(json.dumps(context))
+    copied: dict[str, Any] = json.loads(json.dumps(context))
+    return copied
 
 
 def queue(

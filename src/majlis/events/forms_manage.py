@@ -14,7 +14,7 @@ from django.utils.translation import gettext_lazy as _
 from majlis.core.countries import country_choices
 
 from . import services
-from .models import Event
+from .models import Event, Series
 
 LANGUAGE_LABELS = dict(settings.LANGUAGES)
 DATE_INPUT_FORMATS = ["%Y-%m-%d", "%d.%m.%Y"]
@@ -36,7 +36,7 @@ class DateInput(forms.DateInput):
 class EventCreateForm(forms.Form):
     """A new conference: its names in three languages, dates and place, and what to copy from an earlier one."""
 
-    series = forms.ModelChoiceField(label=_("Series"), queryset=services.Series.objects.none(), required=False)
+    series = forms.ModelChoiceField(label=_("Series"), queryset=Series.objects.none(), required=False)
     slug = forms.SlugField(
         label=_("Short name in URLs"),
         max_length=50,

@@ -13,8 +13,8 @@ from __future__ import annotations
 
 from typing import Any
 
-import rules
 from django.utils.translation import gettext_lazy as _
+from rules.predicates import Predicate
 
 from majlis.core import capabilities
 from majlis.core.permissions import needs_second_factor
@@ -127,10 +127,10 @@ def event_capabilities(user: Any, event: Event) -> frozenset[str]:
     return frozenset(granted)
 
 
-def granted_by_event_roles(name: str) -> rules.Predicate:
+def granted_by_event_roles(name: str) -> Predicate:
     """A predicate true when the user's roles in the object's event grant ``name``."""
 
-    @rules.predicate(name=f"event role grants {name}")
+    @capabilities.predicate(f"event role grants {name}")
     def predicate(user: Any, obj: Any) -> bool:
         event = event_of(obj)
         return event is not None and name in event_capabilities(user, event)

@@ -17,7 +17,7 @@ through ``passport_number``, which writes an audit entry.
 
 from __future__ import annotations
 
-from ..validators import PASSPORT_PATTERN
+from ..validators import PASSPORT_PATTERN, normalise_passport_number
 from ._common import (
     EDITABLE_FIELDS,
     KEY_FIELDS,
@@ -76,7 +76,6 @@ from .invitation_codes import (
     update_invitation_code,
 )
 from .passports import (
-    normalise_passport_number,
     passport_digest,
     passport_number,
     set_passport_number,

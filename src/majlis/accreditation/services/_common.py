@@ -8,6 +8,7 @@ from django.contrib.auth import get_user_model
 from django.core.exceptions import ValidationError
 
 from majlis.core import audit
+from majlis.core.models import AuditEntry
 from majlis.core.signals import send_on_commit
 from majlis.events.models import Event
 
@@ -85,7 +86,7 @@ def _record(
     reason: str = "",
     was: str | None = None,
     **data: Any,
-):
+) -> AuditEntry:
     """Audit a change of ``application`` and announce it to other apps once the transaction commits.
 
     ``was`` is the status before the change (``previous_status`` when the audit entry records it;

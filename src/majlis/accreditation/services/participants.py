@@ -10,7 +10,7 @@ from typing import Any
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
-from django.db.models import Max, Q
+from django.db.models import Max, Q, QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
@@ -243,7 +243,7 @@ def visa_letter_pdf(letter: VisaLetter, *, actor: Any, request: Any = None) -> b
 MASS_MAIL_TEMPLATE = "mass_mail"
 
 
-def mailing_recipients(event: Event, filters: queries.ParticipantFilter):
+def mailing_recipients(event: Event, filters: queries.ParticipantFilter) -> QuerySet[Application]:
     """The applications a mass e-mail goes to: those matching the filters that have an address and data."""
     return (
         queries.participants(event, filters)

@@ -13,6 +13,7 @@ from majlis.events.models import Event
 from .. import workflow
 from ..models import (
     Application,
+    ApplicationQuerySet,
 )
 from ._common import _lock_application, _normalise_email, _record, _refresh_caller_copy
 from .passports import passport_digest_candidates
@@ -36,7 +37,7 @@ def request_deletion(application: Application, *, actor: Any, request: Any = Non
     return _refresh_caller_copy(application, locked)
 
 
-def live_applications(event: Event):
+def live_applications(event: Event) -> ApplicationQuerySet:
     return Application.objects.filter(event=event).live()
 
 
