@@ -16,7 +16,7 @@ from majlis.core.models import AuditEntry
 from majlis.events.models import EventRole
 from tests.accreditation.delegation_helpers import *  # noqa: F403 - the fixtures
 from tests.accreditation.delegation_helpers import url
-from tests.factories import make_application, make_delegation, make_role, make_user
+from tests.factories import make_application, make_role, make_user
 
 Role = DelegationMembership.Role
 
