@@ -96,6 +96,9 @@ def test_designating_the_head_of_delegation_makes_their_account_a_head_membershi
     assert list(delegation.members_with_role(Role.HEAD_OF_DELEGATION)) == [first_user]
     services.set_head_of_delegation(delegation, second, actor=focal_point)
     assert list(delegation.members_with_role(Role.HEAD_OF_DELEGATION)) == [second_user]
+    without_account = make_application(event, delegation=delegation, category="delegate", user=None)
+    services.set_head_of_delegation(delegation, without_account, actor=focal_point)
+    assert not delegation.members_with_role(Role.HEAD_OF_DELEGATION).exists()
 
 
 # --- Capabilities on a delegation --------------------------------------------------------------------

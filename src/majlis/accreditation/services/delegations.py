@@ -486,11 +486,16 @@ def set_head_of_delegation(
     application.is_head_of_delegation = True
     # The head of delegation acts for it (outcome documents) when they have an account.
     head = DelegationMembership.Role.HEAD_OF_DELEGATION
-    locked.memberships.filter(role=head).exclude(user_id=application.user_id).delete()
-    if application.user_id is not None:
+    previous_heads = locked.memberships.filter(role=head)
+    if application.user_id is None:
+        previous_heads.delete()
+    else:
+        previous_heads.exclude(user_id=application.user_id).delete()
         DelegationMembership.objects.get_or_create(
             delegation=locked, user_id=application.user_id, role=head, defaults={"created_by": _user_or_none(actor)}
         )
+    locked.forget_roles()
+    delegation.forget_roles()
     _delegation_record("head_designated", locked, actor=actor, request=request, application=application.pk)
     return application
 
