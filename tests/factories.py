@@ -495,7 +495,9 @@ def make_delegation(event: Event, *, focal_point=None, **kwargs: Any):
         EventRole.objects.get_or_create(
             event=event, user=focal_point, role=EventRole.Role.FOCAL_POINT, defaults={"organisation": organisation}
         )
-    delegation = Delegation.objects.create(event=event, organisation=organisation, focal_point=focal_point, **kwargs)
+    delegation = Delegation.objects.create(event=event, organisation=organisation, **kwargs)
+    if focal_point is not None:
+        delegation.memberships.create(user=focal_point, role="focal_point", created_by=focal_point)
     # As the service does: the kind's usual categories, and the default one, are the members' to have.
     from majlis.accreditation.models import DelegationCategory
     from majlis.accreditation.services import usual_delegation_categories

@@ -37,7 +37,14 @@ from majlis.events.models import Event, EventRole
 from majlis.events.rules import ROLE_CAPABILITIES
 
 MISSING = 987654
-ARGUMENTS = {"pk": MISSING, "member": MISSING, "speaker": MISSING, "session": MISSING, "document": MISSING}
+ARGUMENTS = {
+    "pk": MISSING,
+    "member": MISSING,
+    "membership": MISSING,
+    "speaker": MISSING,
+    "session": MISSING,
+    "document": MISSING,
+}
 TEXT_ARGUMENTS = {"slug": "no-such-thing", "fmt": "csv", "file_language": "en", "token": "no-such-token"}
 # POST-only URLs without an object id would change the demo event if posted to: GET shows their door.
 NOT_POSTED = {"events:accreditation-setup:publish", "events:accreditation-setup:privacy-notice"}

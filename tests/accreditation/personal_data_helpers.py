@@ -38,7 +38,9 @@ def delegation(event, *, focal_point=None, **kwargs: Any) -> Delegation:
     kwargs.setdefault("kind", Delegation.Kind.MEMBER_STATE)
     kwargs.setdefault("focal_point_email", focal_point.email)
     kwargs.setdefault("status", Delegation.Status.OPEN)
-    return Delegation.objects.create(event=event, focal_point=focal_point, **kwargs)
+    created = Delegation.objects.create(event=event, **kwargs)
+    created.memberships.create(user=focal_point, role="focal_point")
+    return created
 
 
 def delegation_document(owner: Delegation, content: bytes = PDF_BYTES, name: str = "Note verbale №12.pdf"):

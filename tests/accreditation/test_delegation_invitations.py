@@ -130,7 +130,7 @@ def test_resend_member_invitation_invalidates_earlier_links(event, organiser, ma
                 "email": "aigerim@example.org",
                 "language": "ru",
             },
-            actor=delegation.focal_point,
+            actor=delegation.focal_points().get(),
             invite=True,
         )
     first = token_of(mailbox.to("aigerim@example.org")[0])

@@ -87,10 +87,17 @@ def test_focal_pages_anonymous_is_sent_to_log_in(client, event, delegation):
         assert response.status_code == 302 and "/account/login/" in response["Location"]
 
 
-def test_focal_pages_other_focal_point_and_organiser_get_404(
-    client, event, delegation, other_delegation, other_focal_point, organiser
+def test_focal_pages_other_focal_point_and_officers_get_404(
+    client, event, delegation, other_delegation, other_focal_point
 ):
-    for user in (other_focal_point, organiser, make_role(event, EventRole.Role.PARTICIPANT).user):
+    # An organiser holding accreditation.manage may prepare the delegation (``delegation.manage``);
+    # an accreditation officer (who only decides) may not.
+    others = (
+        other_focal_point,
+        make_role(event, EventRole.Role.ACCREDITATION_OFFICER).user,
+        make_role(event, EventRole.Role.PARTICIPANT).user,
+    )
+    for user in others:
         client.force_login(user)
         for _method, path in focal_pages(event, delegation):
             assert client.get(path).status_code == 404, (user, path)

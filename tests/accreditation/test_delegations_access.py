@@ -141,8 +141,8 @@ def test_focal_pages_own_focal_point_gets_in(client, event, delegation, focal_po
     [
         EventRole.Role.PARTICIPANT,
         EventRole.Role.SIDE_EVENT_ORGANISER,
-        EventRole.Role.ORGANISER_ADMIN,
-        EventRole.Role.CO_ORGANISER,
+        EventRole.Role.ACCREDITATION_OFFICER,
+        EventRole.Role.SECURITY_OFFICER,
         EventRole.Role.FOCAL_POINT,
     ],
 )
@@ -150,6 +150,14 @@ def test_focal_pages_own_focal_point_gets_in(client, event, delegation, focal_po
 def test_focal_pages_anyone_else_gets_not_found(client, event, delegation, role, name):
     client.force_login(make_role(event, role).user)
     assert client.get(focal_url(name, event, delegation)).status_code == 404
+
+
+@pytest.mark.parametrize("role", [EventRole.Role.ORGANISER_ADMIN, EventRole.Role.CO_ORGANISER])
+@pytest.mark.parametrize("name", FOCAL_PAGES)
+def test_focal_pages_accreditation_managers_of_the_event_get_in(client, event, delegation, role, name):
+    # ``delegation.manage``: the focal points of the delegation, and who holds accreditation.manage in the event.
+    client.force_login(make_role(event, role).user)
+    assert client.get(focal_url(name, event, delegation)).status_code == 200
 
 
 @pytest.mark.parametrize("name", FOCAL_PAGES)
@@ -233,25 +241,49 @@ def test_mine_leads_the_focal_point_to_their_delegation(client, event, delegatio
     assert response["Location"] == url("focal", event, pk=delegation.pk)
 
 
-def test_mine_claims_the_delegation_invited_at_the_users_address(client, event):
+def test_mine_leads_the_invited_address_to_accept_and_a_get_claims_nothing(client, event):
     invited = make_delegation(event, focal_point_email="Focal.Point@Example.org")
     user = make_user(email="focal.point@example.org")
     client.force_login(user)
     response = client.get(url("mine", event))
+    assert response["Location"] == url("focal-accept", event, pk=invited.pk)
+    page = client.get(response["Location"])
+    assert page.status_code == 200
+    assert "You are invited as the focal point of" in page.content.decode()
+    assert not invited.is_claimed()
+    assert invited.status == Delegation.Status.INVITED
+    assert not EventRole.objects.filter(event=event, user=user, role=EventRole.Role.FOCAL_POINT).exists()
+
+
+def test_accepting_on_post_claims_the_delegation(client, event):
+    invited = make_delegation(event, focal_point_email="Focal.Point@Example.org")
+    user = make_user(email="focal.point@example.org")
+    client.force_login(user)
+    response = client.post(url("focal-accept", event, pk=invited.pk))
     assert response["Location"] == url("focal", event, pk=invited.pk)
     invited.refresh_from_db()
-    assert invited.focal_point == user
+    assert list(invited.focal_points()) == [user]
     assert invited.status == Delegation.Status.OPEN
     assert EventRole.objects.filter(event=event, user=user, role=EventRole.Role.FOCAL_POINT).exists()
 
 
-def test_focal_overview_claims_the_delegation_on_the_first_visit(client, event):
+def test_accepting_needs_the_csrf_token(event):
+    from django.test import Client
+
+    invited = make_delegation(event, focal_point_email="csrf.check@example.org")
+    client = Client(enforce_csrf_checks=True)
+    client.force_login(make_user(email="csrf.check@example.org"))
+    assert client.post(url("focal-accept", event, pk=invited.pk)).status_code == 403
+    assert not invited.is_claimed()
+
+
+def test_focal_overview_of_an_invitation_asks_to_accept_and_claims_nothing(client, event):
     invited = make_delegation(event, focal_point_email="first.visit@example.org")
     user = make_user(email="first.visit@example.org")
     client.force_login(user)
-    assert client.get(url("focal", event, pk=invited.pk)).status_code == 200
-    invited.refresh_from_db()
-    assert invited.focal_point == user
+    response = client.get(url("focal", event, pk=invited.pk))
+    assert response["Location"] == url("focal-accept", event, pk=invited.pk)
+    assert not invited.is_claimed()
 
 
 def test_an_unclaimed_delegation_is_not_found_for_another_address(client, event):
@@ -259,8 +291,9 @@ def test_an_unclaimed_delegation_is_not_found_for_another_address(client, event)
     client.force_login(make_user(email="someone.else@example.org"))
     assert client.get(url("focal", event, pk=invited.pk)).status_code == 404
     assert client.get(url("mine", event)).status_code == 404
-    invited.refresh_from_db()
-    assert invited.focal_point is None
+    assert client.get(url("focal-accept", event, pk=invited.pk)).status_code == 404
+    assert client.post(url("focal-accept", event, pk=invited.pk)).status_code == 404
+    assert not invited.is_claimed()
 
 
 def test_a_claimed_delegation_is_not_found_for_a_second_account_with_the_address(client, event, delegation):
@@ -277,6 +310,9 @@ def test_delegation_views_declare_their_access():
         assert getattr(views, name).majlis_access == "accreditation.decide"
     for name in [
         "my_delegations",
+        "focal_accept",
+        "focal_people_add",
+        "focal_people_remove",
         "focal_overview",
         "focal_upload",
         "focal_member_new",

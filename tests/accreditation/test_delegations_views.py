@@ -267,7 +267,7 @@ def test_focal_overview_lists_what_is_missing(focal_client, event, delegation):
 def test_focal_overview_asks_an_organisation_for_a_nomination_letter(client, event):
     user = make_user_with_delegation(event, kind=Delegation.Kind.ORGANISATION)
     client.force_login(user)
-    delegation = Delegation.objects.get(focal_point=user)
+    delegation = Delegation.objects.get(memberships__user=user, memberships__role="focal_point")
     response = client.get(url("focal", event, pk=delegation.pk))
     assert "Upload the nomination letter." in [item["label"] for item in response.context["checklist"]]
 
@@ -288,7 +288,7 @@ def test_focal_upload_stores_the_note_verbale_privately(focal_client, event, del
     document = DelegationDocument.objects.get(delegation=delegation)
     assert document.kind == "note_verbale" and document.original_name == "NV 12-2022.pdf"
     assert document.file.name.startswith("private/") and "NV" not in document.file.name
-    assert document.uploaded_by == delegation.focal_point
+    assert document.uploaded_by == delegation.focal_points().get()
     overview = focal_client.get(url("focal", event, pk=delegation.pk))
     assert next(i for i in overview.context["checklist"] if i["label"] == "Upload the note verbale.")["done"]
 
@@ -484,5 +484,5 @@ def test_the_focal_point_role_comes_with_the_claim(client, event):
     invited = make_delegation(event, focal_point_email="claim@example.org")
     user = make_user(email="claim@example.org")
     client.force_login(user)
-    client.get(url("mine", event))
+    client.post(url("focal-accept", event, pk=invited.pk))
     assert EventRole.objects.filter(user=user, event=event, role="focal_point", organisation=invited.organisation)

@@ -98,10 +98,13 @@ def test_focal_point_accredits_a_delegation_of_three(page, live_server):
     base = live_server.url
     delegation_url = f"{base}/en/{event.slug}/delegations/mine/"
 
-    # The focal point logs in and lands on their delegation, which the visit binds to their account.
+    # The focal point logs in, is asked to accept the delegation (a GET binds nothing) and accepts.
     log_in(page, base, "focal", PASSWORD)
     page.goto(delegation_url)
-    page.wait_for_url(f"**/delegations/mine/{invited.pk}/")
+    page.wait_for_url(f"**/delegations/mine/{invited.pk}/accept/")
+    assert "You are invited as the focal point of" in page.locator("main").inner_text()
+    assert_accessible(page)
+    submit(page, "Accept and become the focal point", f"**/delegations/mine/{invited.pk}/")
     assert "Missing: Upload the note verbale." in page.locator("main").inner_text()
     assert_accessible(page)
 

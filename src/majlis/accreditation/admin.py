@@ -31,6 +31,7 @@ from .models import (
     Delegation,
     DelegationCategory,
     DelegationDocument,
+    DelegationMembership,
     EventCapacity,
     InvitationCode,
     LoginLink,
@@ -279,6 +280,25 @@ class DelegationDocumentInline(admin.TabularInline):
         return False
 
 
+class DelegationMembershipInline(admin.TabularInline):
+    """Shown, not edited: focal points add and remove deputies and negotiators on the delegation's
+    page (services.add_delegation_member and remove_delegation_member, audited)."""
+
+    model = DelegationMembership
+    fk_name = "delegation"
+    extra = 0
+    can_delete = False
+    readonly_fields = ("user", "role", "created_by", "created_at")
+    fields = readonly_fields
+    show_change_link = False
+
+    def has_add_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return False
+
+    def has_change_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return False
+
+
 class DelegationCategoryInline(admin.TabularInline):
     """Shown, not edited: the delegation's page changes them (services.set_delegation_categories checks
     that no member loses a category they hold and that staff, interpreters, security and media are
@@ -305,19 +325,19 @@ class DelegationAdmin(EventScopedAdmin, AuditedAdmin):
     list_filter = ["event", "status", "kind"]
     search_fields = ["focal_point_email", *all_languages("organisation__name", "organisation__acronym")]
     list_select_related = ["event", "organisation"]
-    autocomplete_fields = ["event", "organisation", "focal_point"]
+    autocomplete_fields = ["event", "organisation"]
     fields = [
         "event",
         "organisation",
         ("kind", "country"),
         "status",
-        ("focal_point", "focal_point_email", "focal_point_language"),
+        ("focal_point_email", "focal_point_language"),
         ("default_category", "member_limit"),
         "decision_reason",
     ]
     # Decisions on credentials go through the delegation pages (services: audited and mailed).
     readonly_fields = ["status", "decision_reason"]
-    inlines = [DelegationCategoryInline, DelegationDocumentInline]
+    inlines = [DelegationMembershipInline, DelegationCategoryInline, DelegationDocumentInline]
 
 
 # --- Applications --------------------------------------------------------------------------------

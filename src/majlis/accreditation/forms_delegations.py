@@ -15,7 +15,14 @@ from django.utils.translation import gettext_lazy as _
 from majlis.events.models import Event, Organisation, country_code_validator
 
 from .forms import ApplicationForm, initial_from_application
-from .models import Application, Category, Delegation, DelegationCategory, SupportingDocument
+from .models import (
+    Application,
+    Category,
+    Delegation,
+    DelegationCategory,
+    DelegationMembership,
+    SupportingDocument,
+)
 from .photos import check_document
 
 DOCUMENT_KINDS = [
@@ -408,3 +415,19 @@ class MemberForm(ApplicationForm):
         data = self.application_data()
         data.pop("listed_publicly", None)  # the person's own choice, made in their account
         return data
+
+
+class DelegationPersonForm(forms.Form):
+    """A focal point gives another person a role in their delegation: a deputy focal point or a negotiator."""
+
+    email = forms.EmailField(label=_("E-mail address"))
+    role = forms.ChoiceField(
+        label=_("Role"),
+        choices=[
+            (DelegationMembership.Role.FOCAL_POINT, _("focal point (a deputy)")),
+            (DelegationMembership.Role.NEGOTIATOR, _("negotiator")),
+        ],
+    )
+
+    def clean_email(self) -> str:
+        return self.cleaned_data["email"].strip().lower()

@@ -40,7 +40,7 @@ from majlis.core import audit
 from majlis.core.throttle import Throttle, address_bucket
 from majlis.events.rules import ORGANISER_ROLES
 
-from .models import LoginLink
+from .models import Delegation, LoginLink
 
 LINK_LIFETIME = timedelta(minutes=20)
 DEFAULT_INVITATION_LINK_HOURS = 72
@@ -203,7 +203,12 @@ def mail_language(user: Any, page_language: str) -> str:
     application = user.applications.order_by("-created_at", "-id").values_list("language", flat=True).first()
     if application in languages:
         return application
-    delegation = user.delegations.order_by("-created_at", "-id").values_list("focal_point_language", flat=True).first()
+    delegation = (
+        Delegation.objects.filter(memberships__user=user)
+        .order_by("-created_at", "-id")
+        .values_list("focal_point_language", flat=True)
+        .first()
+    )
     if delegation in languages:
         return delegation
     return page_language if page_language in languages else settings.LANGUAGE_CODE

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import uuid
 from datetime import datetime
+from typing import Any
 
 from django.conf import settings
 from django.core.validators import RegexValidator
@@ -280,14 +281,6 @@ class Delegation(TimeStampedModel):
     kind = models.CharField(_("kind"), max_length=14, choices=Kind.choices)
     country = models.CharField(_("country"), max_length=2, blank=True, validators=[country_code_validator])
     status = models.CharField(_("status"), max_length=10, choices=Status.choices, default=Status.INVITED)
-    focal_point = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        verbose_name=_("focal point"),
-        null=True,
-        blank=True,
-        on_delete=models.SET_NULL,
-        related_name="delegations",
-    )
     focal_point_email = models.EmailField(_("focal point's e-mail"))
     focal_point_language = models.CharField(
         _("focal point's language"), max_length=5, choices=settings.LANGUAGES, default="en"
@@ -320,6 +313,77 @@ class Delegation(TimeStampedModel):
 
     def __str__(self) -> str:
         return str(self.organisation)
+
+    def members_with_role(self, *roles: str) -> models.QuerySet[Any]:
+        """The people holding any of ``roles`` in this delegation (any role when none is named)."""
+        from django.contrib.auth import get_user_model
+
+        memberships = self.memberships.all()
+        if roles:
+            memberships = memberships.filter(role__in=roles)
+        return get_user_model().objects.filter(pk__in=memberships.values("user_id")).order_by("pk")
+
+    def focal_points(self) -> models.QuerySet[Any]:
+        return self.members_with_role(DelegationMembership.Role.FOCAL_POINT)
+
+    def is_claimed(self) -> bool:
+        """Whether a focal point has logged in and taken the delegation on."""
+        return self.memberships.filter(role=DelegationMembership.Role.FOCAL_POINT).exists()
+
+    def roles_of(self, user: Any) -> set[str]:
+        """The roles ``user`` holds in this delegation (cached on the delegation for the request)."""
+        if not getattr(user, "is_authenticated", False):
+            return set()
+        cache: dict[int, set[str]] = self.__dict__.setdefault("_majlis_roles_of", {})
+        if user.pk not in cache:
+            cache[user.pk] = set(self.memberships.filter(user=user).values_list("role", flat=True))
+        return cache[user.pk]
+
+    def forget_roles(self) -> None:
+        """Drop the cached roles after a membership changed."""
+        self.__dict__.pop("_majlis_roles_of", None)
+
+
+class DelegationMembership(models.Model):
+    """A person acting for a delegation, in one role; a person may hold several roles, and a
+    delegation several focal points (a deputy)."""
+
+    class Role(models.TextChoices):
+        FOCAL_POINT = "focal_point", _("focal point")
+        HEAD_OF_DELEGATION = "head_of_delegation", _("head of delegation")
+        NEGOTIATOR = "negotiator", _("negotiator")
+        MEMBER = "member", _("member")
+
+    delegation = models.ForeignKey(
+        Delegation, verbose_name=_("delegation"), on_delete=models.CASCADE, related_name="memberships"
+    )
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("person"),
+        on_delete=models.CASCADE,
+        related_name="delegation_memberships",
+    )
+    role = models.CharField(_("role"), max_length=20, choices=Role.choices)
+    created_at = models.DateTimeField(_("created"), auto_now_add=True)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("added by"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+
+    class Meta:
+        verbose_name = _("delegation membership")
+        verbose_name_plural = _("delegation memberships")
+        ordering = ["delegation", "role", "created_at", "id"]
+        constraints = [
+            models.UniqueConstraint(fields=["delegation", "user", "role"], name="delegation_membership_unique"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.delegation}: {self.user} ({self.get_role_display()})"
 
 
 class DelegationCategory(models.Model):

@@ -34,6 +34,7 @@ from .models import (
     Application,
     Delegation,
     DelegationDocument,
+    DelegationMembership,
     LoginLink,
     SessionSeat,
     Vetting,
@@ -143,7 +144,7 @@ def export_personal_data(user: Any, *, request: HttpRequest | None = None) -> di
                 "focal_point_email": delegation.focal_point_email,
                 "focal_point_language": delegation.focal_point_language,
             }
-            for delegation in Delegation.objects.filter(focal_point=user)
+            for delegation in Delegation.objects.filter(memberships__user=user, memberships__role="focal_point")
             .select_related("event", "organisation")
             .order_by("pk")
         ],
@@ -472,7 +473,9 @@ def purge_event(event: Event, *, now: datetime | None = None, dry_run: bool = Fa
 def _purge_delegations(event: Event, result: PurgeResult, *, dry_run: bool) -> None:
     """Notes verbales and nomination letters name the delegates: they go too, with the focal point's address."""
     documents = DelegationDocument.objects.filter(delegation__event=event).order_by("pk")
-    delegations = Delegation.objects.filter(event=event).exclude(focal_point_email="", focal_point=None)
+    delegations = Delegation.objects.filter(
+        Q(pk__in=DelegationMembership.objects.values("delegation_id")) | ~Q(focal_point_email=""), event=event
+    )
     result.delegation_documents = documents.count()
     result.delegations = delegations.count()
     if dry_run:
@@ -488,8 +491,8 @@ def _purge_delegations(event: Event, result: PurgeResult, *, dry_run: bool) -> N
     for delegation in delegations:
         with transaction.atomic():
             delegation.focal_point_email = ""
-            delegation.focal_point = None
-            delegation.save(update_fields=["focal_point_email", "focal_point", "updated_at"])
+            delegation.save(update_fields=["focal_point_email", "updated_at"])
+            delegation.memberships.all().delete()
             audit.record(
                 "accreditation.personal_data_purged",
                 actor="purge",

@@ -25,6 +25,7 @@ from .models import (
     Application,
     Category,
     Delegation,
+    DelegationMembership,
     EventCapacity,
     Mode,
     PrivacyNotice,
@@ -269,10 +270,35 @@ def account_links_section(user: Any) -> dict[str, Any]:
     return {}
 
 
+def delegations_of(user: Any, role: str | None = None, *, event: Event | None = None) -> QuerySet[Delegation]:
+    """The delegations ``user`` acts for (in ``role`` when given; in ``event`` when given)."""
+    if not getattr(user, "is_authenticated", False):
+        return Delegation.objects.none()
+    memberships = DelegationMembership.objects.filter(user=user)
+    if role is not None:
+        memberships = memberships.filter(role=role)
+    delegations = Delegation.objects.filter(pk__in=memberships.values("delegation_id"))
+    return delegations.filter(event=event) if event is not None else delegations
+
+
+def focal_points(delegation: Delegation) -> QuerySet[Any]:
+    """The accounts of the delegation's focal points (none until the invitation is accepted)."""
+    return delegation.focal_points()
+
+
 def account_delegations_section(user: Any) -> dict[str, Any] | None:
-    """The delegations the person is the focal point of, on their account page; none: no section."""
-    delegations = list(Delegation.objects.filter(focal_point=user).select_related("event", "organisation"))
-    return {"delegations": delegations} if delegations else None
+    """The delegations the person acts for, with their role(s) in each, on their account page; none: no section."""
+    memberships = list(
+        DelegationMembership.objects.filter(user=user)
+        .select_related("delegation__event", "delegation__organisation")
+        .order_by("-delegation__event__start_date", "delegation__organisation__name", "delegation_id", "role")
+    )
+    rows: dict[int, dict[str, Any]] = {}
+    for membership in memberships:
+        row = rows.setdefault(membership.delegation_id, {"delegation": membership.delegation, "roles": []})
+        row["roles"].append(membership.get_role_display())
+        row["focal_point"] = row.get("focal_point", False) or membership.role == DelegationMembership.Role.FOCAL_POINT
+    return {"delegations": list(rows.values())} if rows else None
 
 
 def home_context(event: Event) -> dict[str, Any]:

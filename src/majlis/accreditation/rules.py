@@ -1,8 +1,9 @@
 """Accreditation's capabilities, granted by event roles (``events.rules.ROLE_CAPABILITIES``).
 
 Passport numbers and security vetting are capabilities of their own so that an event can give them
-to its security officers only; delegation-level rights (a focal point acting for a delegation) are
-decided by delegation membership, not by these event-wide capabilities.
+to its security officers only. Delegation-level rights are object-level capabilities asked of a
+``Delegation``: its members (``DelegationMembership``) hold them for that delegation only, and the
+event's organisers through the matching event-wide capability.
 """
 
 from __future__ import annotations
@@ -44,3 +45,64 @@ def is_approved_online_participant(user: Any, obj: Any) -> bool:
 
 
 capabilities.extend("programme.view_streams", is_approved_online_participant)
+
+
+# --- Delegations act through people ---------------------------------------------------------------
+
+FOCAL_POINT = "focal_point"
+HEAD_OF_DELEGATION = "head_of_delegation"
+NEGOTIATOR = "negotiator"
+MEMBER = "member"
+
+
+def _roles_in(user: Any, delegation: Any) -> set[str]:
+    from .models import Delegation
+
+    if not isinstance(delegation, Delegation):
+        return set()
+    return delegation.roles_of(user)
+
+
+@rules.predicate(name="focal point of the delegation")
+def is_delegation_focal_point(user: Any, delegation: Any) -> bool:
+    return FOCAL_POINT in _roles_in(user, delegation)
+
+
+@rules.predicate(name="member of the delegation")
+def is_delegation_member(user: Any, delegation: Any) -> bool:
+    return bool(_roles_in(user, delegation))
+
+
+@rules.predicate(name="negotiator of the delegation")
+def is_delegation_negotiator(user: Any, delegation: Any) -> bool:
+    return bool(_roles_in(user, delegation) & {FOCAL_POINT, HEAD_OF_DELEGATION, NEGOTIATOR})
+
+
+def _in_the_delegations_event(name: str) -> rules.Predicate:
+    """True when the user holds the event capability ``name`` in the delegation's event. Asked of a
+    delegation only (not of the event), so that these never show up as an event's token scopes."""
+
+    @rules.predicate(name=f"{name} in the delegation's event")
+    def predicate(user: Any, delegation: Any) -> bool:
+        from .models import Delegation
+
+        return isinstance(delegation, Delegation) and capabilities.has(user, name, delegation.event)
+
+    return predicate
+
+
+capabilities.declare(
+    "delegation.manage",
+    _("prepare a delegation: its members, documents and credentials"),
+    is_delegation_focal_point | _in_the_delegations_event("accreditation.manage"),
+)
+capabilities.declare(
+    "delegation.view",
+    _("see a delegation and its members"),
+    is_delegation_member | _in_the_delegations_event("accreditation.view"),
+)
+capabilities.declare(
+    "documents.negotiate",
+    _("negotiate outcome documents for a delegation"),
+    is_delegation_negotiator,
+)

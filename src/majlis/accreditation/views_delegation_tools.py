@@ -116,7 +116,7 @@ def delegations_in_protocol_order(
 ) -> list[WithAnnotations[Delegation, DelegationCounts]]:
     delegations = (
         Delegation.objects.filter(event=event)
-        .select_related("organisation", "default_category", "focal_point")
+        .select_related("organisation", "default_category")
         .annotate(
             members_total=Count("members", filter=~Q(members__status__in=Application.Status.gone()), distinct=True),
             members_approved=Count("members", filter=Q(members__status=S.APPROVED), distinct=True),

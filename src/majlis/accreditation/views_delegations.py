@@ -2,8 +2,9 @@
 
 Who holds ``accreditation.view`` in the event (organisers, accreditation and security officers)
 sees every delegation of it; deciding needs ``accreditation.decide``, inviting
-``accreditation.manage``. A focal point sees only the delegation they are the focal point of:
-anyone else asking for it, organisers included, is told it does not exist (404), so that nobody can even learn which
+``accreditation.manage``. A focal point prepares only the delegation they are a focal point of
+(``delegation.manage``, asked of the delegation; the event's accreditation managers hold it too):
+anyone else asking for it is told it does not exist (404), so that nobody can even learn which
 delegations are registered. Every change is one function of ``services.py``.
 """
 
@@ -25,23 +26,32 @@ from django.utils.translation import ngettext
 from django.views.decorators.debug import sensitive_post_parameters
 from django.views.decorators.http import require_http_methods, require_POST
 
+from majlis.core import capabilities
 from majlis.events import services as event_services
 from majlis.events.access import event_view
 from majlis.events.models import Event
 
-from . import services, workflow
+from . import queries, services, workflow
 from .delegation_order import in_protocol_order
 from .forms import add_service_errors
 from .forms_delegations import (
     DecisionForm,
     DelegationCategoriesForm,
     DelegationDocumentForm,
+    DelegationPersonForm,
     HeadOfDelegationForm,
     InviteDelegationForm,
     MemberForm,
     MemberInvitationForm,
 )
-from .models import Application, Delegation, DelegationDocument, SupportingDocument, Vetting
+from .models import (
+    Application,
+    Delegation,
+    DelegationDocument,
+    DelegationMembership,
+    SupportingDocument,
+    Vetting,
+)
 from .services import delegation_tools as tools
 from .views_register import allowed_pending, forget_pending, remember_pending
 
@@ -54,44 +64,51 @@ def _email_matches(user: Any, delegation: Delegation) -> bool:
     return bool(email) and email == delegation.focal_point_email.strip().lower()
 
 
-def _claim(request: HttpRequest, delegation: Delegation) -> None:
-    """The focal point's first visit binds their account to the delegation they were invited for."""
-    services.claim_delegation(delegation, request.user)  # also gives the user the focal-point role
-    delegation.refresh_from_db()
-
-
 def _claimable(request: HttpRequest, event: Event) -> QuerySet[Delegation]:
+    """Delegations of the event invited at the user's address that nobody has accepted yet."""
     email = (getattr(request.user, "email", "") or "").strip()
     if not email:
         return Delegation.objects.none()
-    return Delegation.objects.filter(event=event, focal_point__isnull=True, focal_point_email__iexact=email)
+    claimed = DelegationMembership.objects.filter(role=DelegationMembership.Role.FOCAL_POINT).values("delegation_id")
+    return Delegation.objects.filter(event=event, focal_point_email__iexact=email).exclude(pk__in=claimed)
 
 
-def _own_delegation(request: HttpRequest, event: Event, pk: int) -> Delegation:
+def _may_claim(request: HttpRequest, delegation: Delegation) -> bool:
+    return _email_matches(request.user, delegation) and not delegation.is_claimed()
+
+
+def _own_delegation(request: HttpRequest, event: Event, pk: int) -> Delegation | HttpResponse:
+    """The delegation, when the user may prepare it (``delegation.manage``: its focal points and the
+    event's accreditation managers); the invited person who has not accepted yet is sent to accept
+    it (a GET never claims); everybody else is told it does not exist."""
     delegation = (
-        Delegation.objects.select_related("event", "organisation", "default_category", "focal_point")
+        Delegation.objects.select_related("event", "organisation", "default_category")
         .filter(event=event, pk=pk)
         .first()
     )
     if delegation is None:
         raise Http404("No such delegation.")
-    if delegation.focal_point_id is None and _email_matches(request.user, delegation):
-        _claim(request, delegation)
-    if delegation.focal_point_id != request.user.pk:
-        raise Http404("No such delegation.")
-    return delegation
+    if capabilities.has(request.user, "delegation.manage", delegation):
+        return delegation
+    if request.method == "GET" and _may_claim(request, delegation):
+        return redirect("events:delegations:focal-accept", event=event.slug, pk=delegation.pk)
+    raise Http404("No such delegation.")
 
 
 def focal_point_view(view: View) -> View:
-    """Logged-in focal points of this very delegation only; everybody else gets 404.
+    """Who may prepare this very delegation only (``delegation.manage``); everybody else gets 404.
 
-    The view is called with the ``Event`` and the ``Delegation``, inside the event's time zone.
+    The person invited at the delegation's address who has not accepted yet is sent to accept it
+    (a GET never claims). The view is called with the ``Event`` and the ``Delegation``, inside the
+    event's time zone.
     """
 
     @event_view(None, login=True)
     @wraps(view)
     def wrapper(request: HttpRequest, event: Event, pk: int, *args: Any, **kwargs: Any) -> HttpResponse:
         delegation = _own_delegation(request, event, pk)
+        if isinstance(delegation, HttpResponse):
+            return delegation
         return view(request, event, delegation, *args, **kwargs)
 
     return wrapper  # type: ignore[return-value]
@@ -152,7 +169,7 @@ def delegation_list(request: HttpRequest, event_obj: Event) -> HttpResponse:
     status = request.GET.get("status", "")
     delegations = (
         Delegation.objects.filter(event=event_obj)
-        .select_related("organisation", "default_category", "focal_point")
+        .select_related("organisation", "default_category")
         .annotate(
             members_total=Count("members", filter=~Q(members__status__in=S.gone()), distinct=True),
             members_approved=Count("members", filter=Q(members__status=S.APPROVED), distinct=True),
@@ -232,7 +249,7 @@ def delegation_invite(request: HttpRequest, event_obj: Event) -> HttpResponse:
 
 def _organiser_delegation(event: Event, pk: int) -> Delegation:
     delegation = (
-        Delegation.objects.select_related("organisation", "default_category", "focal_point")
+        Delegation.objects.select_related("organisation", "default_category")
         .prefetch_related(Prefetch("documents", queryset=DelegationDocument.objects.select_related("uploaded_by")))
         .filter(event=event, pk=pk)
         .first()
@@ -390,19 +407,47 @@ def member_decide(request: HttpRequest, event_obj: Event, pk: int, member: int) 
 
 @event_view(None, login=True)
 def my_delegations(request: HttpRequest, event_obj: Event) -> HttpResponse:
-    """Where the invitation link leads: binds the account on first visit, then shows the delegation."""
-    for delegation in _claimable(request, event_obj).select_related("event", "organisation"):
-        _claim(request, delegation)
+    """Where the invitation link leads: the delegations the user acts for, and those they are invited
+    to accept (accepting is a POST on the delegation's accept page)."""
+    invitations = list(
+        _claimable(request, event_obj).select_related("organisation").order_by("organisation__name", "id")
+    )
     delegations = list(
-        Delegation.objects.filter(event=event_obj, focal_point_id=request.user.pk)
+        queries.delegations_of(request.user, DelegationMembership.Role.FOCAL_POINT, event=event_obj)
         .select_related("organisation")
         .order_by("organisation__name", "id")
     )
-    if not delegations:
+    if not delegations and not invitations:
         raise Http404("You are not the focal point of a delegation to this event.")
-    if len(delegations) == 1:
-        return redirect("events:delegations:focal", event=event_obj.slug, pk=delegations[0].pk)
-    return _render(request, "mine.html", event_obj, {"delegations": delegations})
+    if len(delegations) + len(invitations) == 1:
+        name = "focal" if delegations else "focal-accept"
+        return redirect(f"events:delegations:{name}", event=event_obj.slug, pk=(delegations or invitations)[0].pk)
+    return _render(request, "mine.html", event_obj, {"delegations": delegations, "invitations": invitations})
+
+
+@require_http_methods(["GET", "POST"])
+@event_view(None, login=True)
+def focal_accept(request: HttpRequest, event_obj: Event, pk: int) -> HttpResponse:
+    """The invited focal point accepts the delegation: the GET asks, only the POST binds the account."""
+    delegation = Delegation.objects.select_related("event", "organisation").filter(event=event_obj, pk=pk).first()
+    if delegation is None:
+        raise Http404("No such delegation.")
+    if capabilities.has(request.user, "delegation.manage", delegation) and delegation.roles_of(request.user):
+        return redirect("events:delegations:focal", event=event_obj.slug, pk=delegation.pk)
+    if not _may_claim(request, delegation):
+        raise Http404("No such delegation.")
+    if request.method == "POST":
+        try:
+            services.claim_delegation(delegation, request.user)  # also gives the user the focal-point role
+        except ValidationError as error:
+            _service_error_message(request, error)
+        else:
+            messages.success(
+                request,
+                _("You are now the focal point of %(name)s.") % {"name": delegation.organisation},
+            )
+            return redirect("events:delegations:focal", event=event_obj.slug, pk=delegation.pk)
+    return _render(request, "accept.html", event_obj, {"delegation": delegation})
 
 
 def _focal_page(
@@ -412,6 +457,7 @@ def _focal_page(
     *,
     upload_form: DelegationDocumentForm | None = None,
     head_form: HeadOfDelegationForm | None = None,
+    person_form: DelegationPersonForm | None = None,
     status: int = 200,
 ) -> HttpResponse:
     documents = list(delegation.documents.order_by("-uploaded_at"))
@@ -448,6 +494,9 @@ def _focal_page(
             if delegation.status == Delegation.Status.APPROVED
             else [],
             "categories": services.delegation_category_rules(delegation),
+            "people": delegation.memberships.select_related("user").order_by("role", "created_at", "id"),
+            "person_form": person_form or DelegationPersonForm(),
+            "removable_roles": services.ROLES_A_FOCAL_POINT_GIVES,
             "places_left": None if delegation.member_limit is None else max(delegation.member_limit - len(counted), 0),
         },
         status=status,
@@ -674,4 +723,52 @@ def focal_member_cancel(request: HttpRequest, event: Event, delegation: Delegati
         _service_error_message(request, error)
     else:
         messages.success(request, _("%(name)s no longer belongs to the delegation.") % {"name": application.full_name})
+    return _back(delegation)
+
+
+@require_POST
+@focal_point_view
+def focal_people_add(request: HttpRequest, event: Event, delegation: Delegation) -> HttpResponse:
+    """A focal point adds a deputy focal point or a negotiator to the delegation."""
+    form = DelegationPersonForm(request.POST)
+    if form.is_valid():
+        try:
+            membership = services.add_delegation_member(
+                delegation,
+                email=form.cleaned_data["email"],
+                role=form.cleaned_data["role"],
+                actor=request.user,
+                request=request,
+            )
+        except ValidationError as error:
+            add_service_errors(form, error)
+        else:
+            messages.success(
+                request,
+                _("%(email)s is now %(role)s of the delegation.")
+                % {"email": membership.user.email, "role": membership.get_role_display()},
+            )
+            return _back(delegation)
+    return _focal_page(request, event, delegation, person_form=form, status=400)
+
+
+@require_POST
+@focal_point_view
+def focal_people_remove(request: HttpRequest, event: Event, delegation: Delegation, membership: int) -> HttpResponse:
+    """A focal point takes a deputy focal point or a negotiator off the delegation."""
+    found = delegation.memberships.select_related("user", "delegation").filter(pk=membership).first()
+    if found is None:
+        raise Http404("No such person in the delegation.")
+    try:
+        services.remove_delegation_member(found, actor=request.user, request=request)
+    except ValidationError as error:
+        _service_error_message(request, error)
+    else:
+        messages.success(
+            request,
+            _("%(email)s is no longer %(role)s of the delegation.")
+            % {"email": found.user.email, "role": found.get_role_display()},
+        )
+    if not capabilities.has(request.user, "delegation.manage", Delegation.objects.get(pk=delegation.pk)):
+        return redirect("events:home", event=event.slug)  # they took themselves off
     return _back(delegation)

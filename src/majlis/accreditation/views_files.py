@@ -30,7 +30,7 @@ def may_see_application_files(user: Any, application: Application) -> bool:
     if application.user_id is not None and application.user_id == user.pk:
         return True
     delegation = application.delegation
-    if delegation is not None and delegation.focal_point_id is not None and delegation.focal_point_id == user.pk:
+    if delegation is not None and capabilities.has(user, "delegation.view", delegation):
         return True
     return capabilities.has(user, "accreditation.view", application.event)
 
@@ -39,7 +39,7 @@ def may_see_delegation_document(user: Any, document: DelegationDocument) -> bool
     if not getattr(user, "is_authenticated", False):
         return False
     delegation = document.delegation
-    if delegation.focal_point_id is not None and delegation.focal_point_id == user.pk:
+    if capabilities.has(user, "delegation.view", delegation):
         return True
     return capabilities.has(user, "accreditation.view", delegation.event)
 

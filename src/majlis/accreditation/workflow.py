@@ -122,7 +122,7 @@ def _personal_roles(actor: Any, application: Application) -> set[str]:
         found.add(APPLICANT)
     if application.delegation_id is not None:
         delegation = application.delegation
-        if delegation is not None and delegation.focal_point_id == actor.pk:
+        if delegation is not None and FOCAL_POINT in delegation.roles_of(actor):
             found.add(FOCAL_POINT)
     return found
 

@@ -48,10 +48,17 @@ def record(
     reason: str = "",
     request: HttpRequest | None = None,
     client: str | None = None,
+    on_behalf_of: str = "",
     **data: Any,
 ) -> AuditEntry:
     """Write one entry. ``client`` is the client's address when there is no request (a task
-    acting on behalf of a request passes the address the request came from)."""
+    acting on behalf of a request passes the address the request came from).
+
+    ``on_behalf_of`` names who the actor acted for (``"accreditation.delegation:12"``: a person
+    acting for their delegation); it is kept in the entry's data, so the hash chain covers it. Core
+    knows no conference: to it this is only a string."""
+    if on_behalf_of:
+        data["on_behalf_of"] = on_behalf_of
     if actor is None and request is not None:
         actor = request.user
     user = actor if getattr(actor, "is_authenticated", False) else None

@@ -43,6 +43,7 @@ from .applications import (
     update_application,
 )
 from .delegations import (
+    ROLES_A_FOCAL_POINT_GIVES,
     _clean_category_rules,
     _delegation_record,
     _live_members,
@@ -50,12 +51,14 @@ from .delegations import (
     _mail_focal_point,
     _store_category_rules,
     add_delegation_document,
+    add_delegation_member,
     approve_delegation,
     claim_delegation,
     invite_delegation,
     nominate_member,
     nomination_closed,
     reject_delegation,
+    remove_delegation_member,
     required_delegation_document,
     resend_delegation_invitation,
     set_delegation_categories,
@@ -134,6 +137,7 @@ from .transitions import (
 )
 
 __all__ = [
+    "ROLES_A_FOCAL_POINT_GIVES",
     "BULK_ACTIONS",
     "CATEGORY_COPY_FIELDS",
     "CODE_ALPHABET",
@@ -176,6 +180,7 @@ __all__ = [
     "_take_seat_or_waitlist",
     "_validate",
     "add_delegation_document",
+    "add_delegation_member",
     "approve_application",
     "approve_delegation",
     "bulk_transition",
@@ -207,6 +212,7 @@ __all__ = [
     "registration_settings",
     "reject_application",
     "reject_delegation",
+    "remove_delegation_member",
     "release_ineligible_session_seats",
     "release_session_seat",
     "request_deletion",

@@ -15,6 +15,7 @@ from majlis.events.models import Event
 from .. import capacity, notifications, signals
 from ..models import (
     Application,
+    Delegation,
     EventCapacity,
 )
 
@@ -77,6 +78,14 @@ class DuplicateApplication(ValidationError):
     """The person already has a live application for the event (same e-mail or same passport)."""
 
 
+def acting_for(delegation: Delegation | None, actor: Any) -> dict[str, str]:
+    """The audit data saying that ``actor`` acted on behalf of ``delegation``: empty unless they are
+    one of its people (an organiser acting on a delegation acts for the organisers, not for it)."""
+    if delegation is None or not delegation.roles_of(actor):
+        return {}
+    return {"on_behalf_of": f"accreditation.delegation:{delegation.pk}", "on_behalf_of_name": str(delegation)}
+
+
 def _record(
     action: str,
     application: Application,
@@ -91,6 +100,9 @@ def _record(
 
     ``was`` is the status before the change (``previous_status`` when the audit entry records it;
     the current status when neither is given: the change kept the status)."""
+    applicant_acting = application.user_id is not None and application.user_id == getattr(actor, "pk", None)
+    if not applicant_acting and "on_behalf_of" not in data:
+        data.update(acting_for(application.delegation if application.delegation_id else None, actor))
     entry = audit.record(
         f"accreditation.{action}",
         actor=actor,

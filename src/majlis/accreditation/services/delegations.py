@@ -6,6 +6,7 @@ import hashlib
 from collections.abc import Iterable
 from typing import Any
 
+from django.contrib.auth import get_user_model
 from django.core.exceptions import ValidationError
 from django.core.files.base import ContentFile
 from django.core.validators import validate_email
@@ -15,6 +16,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
 from majlis.core import audit
+from majlis.core.models import AuditEntry
 from majlis.core.signals import send_on_commit
 from majlis.events.models import Event, EventRole
 from majlis.events.rules import is_organiser
@@ -27,9 +29,10 @@ from ..models import (
     Delegation,
     DelegationCategory,
     DelegationDocument,
+    DelegationMembership,
     SupportingDocument,
 )
-from ._common import Status, _mail, _normalise_email, _record, user_for_email
+from ._common import Status, _mail, _normalise_email, _record, acting_for, user_for_email
 from .applications import create_application, delegation_category_rules
 from .transitions import _required_reason, submit_application
 
@@ -40,7 +43,11 @@ def _lock_delegation(delegation: Delegation, *related: str) -> Delegation:
     return Delegation.objects.select_for_update(of=("self",)).select_related("event", *related).get(pk=delegation.pk)
 
 
-def _delegation_record(action: str, delegation: Delegation, *, actor: Any, request: Any, reason: str = "", **data):
+def _delegation_record(
+    action: str, delegation: Delegation, *, actor: Any, request: Any, reason: str = "", **data: Any
+) -> AuditEntry:
+    if "on_behalf_of" not in data:
+        data.update(acting_for(delegation, actor))
     return audit.record(
         f"accreditation.delegation_{action}",
         actor=actor,
@@ -261,28 +268,101 @@ def resend_delegation_invitation(delegation: Delegation, *, actor: Any, request:
 
 @transaction.atomic
 def claim_delegation(delegation: Delegation, user: Any) -> Delegation:
-    """The focal point's first log-in binds their account to the delegation (status: being prepared)."""
+    """The focal point's first log-in binds their account to the delegation (status: being prepared).
+
+    The invitation's address decides who may claim; once claimed, only a focal point of the
+    delegation adds further ones (``add_delegation_member``)."""
     locked = _lock_delegation(delegation, "organisation")
-    if locked.focal_point_id == user.pk:
+    focal_points = locked.memberships.filter(role=DelegationMembership.Role.FOCAL_POINT)
+    if focal_points.filter(user=user).exists():
         return locked
-    if locked.focal_point_id is not None:
+    if focal_points.exists():
         raise ValidationError(_("Another person is already the focal point of this delegation."), code="claimed")
     if (user.email or "").strip().lower() != locked.focal_point_email.lower():
         raise ValidationError(_("This invitation was sent to another e-mail address."), code="wrong_user")
-    locked.focal_point = user
+    DelegationMembership.objects.create(
+        delegation=locked, user=user, role=DelegationMembership.Role.FOCAL_POINT, created_by=user
+    )
+    locked.forget_roles()
     if locked.status == Delegation.Status.INVITED:
         locked.status = Delegation.Status.OPEN
-    locked.save(update_fields=["focal_point", "status", "updated_at"])
-    EventRole.objects.get_or_create(
-        event=locked.event,
-        user=user,
-        role=EventRole.Role.FOCAL_POINT,
-        defaults={"organisation": locked.organisation},
-    )
+    locked.save(update_fields=["status", "updated_at"])
+    _give_focal_point_role(locked, user)
     _delegation_record("claimed", locked, actor=user, request=None)
-    delegation.focal_point = user
+    delegation.forget_roles()
     delegation.status = locked.status
     return locked
+
+
+def _user_or_none(actor: Any) -> Any:
+    """The account behind ``actor`` (an API token or the system has none)."""
+    return actor if isinstance(actor, get_user_model()) else None
+
+
+def _give_focal_point_role(delegation: Delegation, user: Any) -> None:
+    EventRole.objects.get_or_create(
+        event=delegation.event,
+        user=user,
+        role=EventRole.Role.FOCAL_POINT,
+        defaults={"organisation": delegation.organisation},
+    )
+
+
+# Roles a focal point gives and takes away on the delegation's page; the head of delegation follows
+# the member designated head (``set_head_of_delegation``).
+ROLES_A_FOCAL_POINT_GIVES = (DelegationMembership.Role.FOCAL_POINT, DelegationMembership.Role.NEGOTIATOR)
+
+
+@transaction.atomic
+def add_delegation_member(
+    delegation: Delegation, *, email: str, role: str, actor: Any, request: Any = None
+) -> DelegationMembership:
+    """A focal point makes the person at ``email`` another focal point (a deputy) or a negotiator of
+    the delegation; the account is made if the address has none (they log in by e-mail link)."""
+    locked = _lock_delegation(delegation, "organisation")
+    if role not in ROLES_A_FOCAL_POINT_GIVES:
+        raise ValidationError({"role": _("Choose focal point or negotiator.")})
+    address = _normalise_email(email)
+    try:
+        validate_email(address)
+    except ValidationError:
+        raise ValidationError({"email": _("Enter a valid e-mail address.")}) from None
+    user = user_for_email(address)
+    if locked.memberships.filter(user=user, role=role).exists():
+        raise ValidationError(
+            {"email": _("%(email)s already has this role in the delegation.") % {"email": address}}, code="exists"
+        )
+    membership = DelegationMembership.objects.create(
+        delegation=locked, user=user, role=role, created_by=_user_or_none(actor)
+    )
+    if role == DelegationMembership.Role.FOCAL_POINT:
+        _give_focal_point_role(locked, user)
+    _delegation_record("member_added", locked, actor=actor, request=request, person=user.pk, role=role)
+    delegation.forget_roles()
+    return membership
+
+
+@transaction.atomic
+def remove_delegation_member(membership: DelegationMembership, *, actor: Any, request: Any = None) -> None:
+    """Take a focal point or negotiator off the delegation. Its last focal point stays: somebody
+    must answer for the delegation."""
+    locked = _lock_delegation(membership.delegation)
+    current = locked.memberships.filter(pk=membership.pk).select_related("user").first()
+    if current is None:
+        raise ValidationError(_("This person no longer has this role in the delegation."), code="gone")
+    if current.role not in ROLES_A_FOCAL_POINT_GIVES:
+        raise ValidationError(_("This role follows the delegation's members and cannot be taken away here."))
+    if current.role == DelegationMembership.Role.FOCAL_POINT and (
+        locked.memberships.filter(role=DelegationMembership.Role.FOCAL_POINT).count() == 1
+    ):
+        raise ValidationError(_("A delegation keeps at least one focal point."), code="last_focal_point")
+    # Recorded before the removal, so that a focal point taking themselves off is still recorded as
+    # acting for the delegation.
+    _delegation_record(
+        "member_removed", locked, actor=actor, request=request, person=current.user_id, role=current.role
+    )
+    current.delete()
+    membership.delegation.forget_roles()
 
 
 @transaction.atomic
@@ -404,6 +484,18 @@ def set_head_of_delegation(
     )
     Application.objects.filter(pk=application.pk).update(is_head_of_delegation=True)
     application.is_head_of_delegation = True
+    # The head of delegation acts for it (outcome documents) when they have an account.
+    head = DelegationMembership.Role.HEAD_OF_DELEGATION
+    previous_heads = locked.memberships.filter(role=head)
+    if application.user_id is None:
+        previous_heads.delete()
+    else:
+        previous_heads.exclude(user_id=application.user_id).delete()
+        DelegationMembership.objects.get_or_create(
+            delegation=locked, user_id=application.user_id, role=head, defaults={"created_by": _user_or_none(actor)}
+        )
+    locked.forget_roles()
+    delegation.forget_roles()
     _delegation_record("head_designated", locked, actor=actor, request=request, application=application.pk)
     return application
 
