@@ -10,8 +10,8 @@ from __future__ import annotations
 
 from typing import Any
 
-import rules
 from django.utils.translation import gettext_lazy as _
+from rules.predicates import Predicate
 
 from majlis.core import capabilities
 from majlis.events.rules import declare_event_capability, event_of
@@ -27,7 +27,7 @@ declare_event_capability("accreditation.view_passports", _("see and export passp
 declare_event_capability("accreditation.vet", _("set the security vetting status of participants"))
 
 
-@rules.predicate(name="approved online participant of the event")
+@capabilities.predicate("approved online participant of the event")
 def is_approved_online_participant(user: Any, obj: Any) -> bool:
     """Participants accredited to follow the event online watch its sessions' streams."""
     from .models import Application, Mode
@@ -63,26 +63,26 @@ def _roles_in(user: Any, delegation: Any) -> set[str]:
     return delegation.roles_of(user)
 
 
-@rules.predicate(name="focal point of the delegation")
+@capabilities.predicate("focal point of the delegation")
 def is_delegation_focal_point(user: Any, delegation: Any) -> bool:
     return FOCAL_POINT in _roles_in(user, delegation)
 
 
-@rules.predicate(name="member of the delegation")
+@capabilities.predicate("member of the delegation")
 def is_delegation_member(user: Any, delegation: Any) -> bool:
     return bool(_roles_in(user, delegation))
 
 
-@rules.predicate(name="negotiator of the delegation")
+@capabilities.predicate("negotiator of the delegation")
 def is_delegation_negotiator(user: Any, delegation: Any) -> bool:
     return bool(_roles_in(user, delegation) & {FOCAL_POINT, HEAD_OF_DELEGATION, NEGOTIATOR})
 
 
-def _in_the_delegations_event(name: str) -> rules.Predicate:
+def _in_the_delegations_event(name: str) -> Predicate:
     """True when the user holds the event capability ``name`` in the delegation's event. Asked of a
     delegation only (not of the event), so that these never show up as an event's token scopes."""
 
-    @rules.predicate(name=f"{name} in the delegation's event")
+    @capabilities.predicate(f"{name} in the delegation's event")
     def predicate(user: Any, delegation: Any) -> bool:
         from .models import Delegation
 

@@ -25,6 +25,7 @@ from .. import notifications, photos, signals
 from ..models import (
     AccreditationSettings,
     Application,
+    ApplicationQuerySet,
     Category,
     Delegation,
     DelegationCategory,
@@ -400,7 +401,7 @@ def nomination_closed(event: Event, now: Any = None) -> bool:
     return settings_row is not None and settings_row.nomination_closed(now or timezone.now())
 
 
-def _live_members(delegation: Delegation):
+def _live_members(delegation: Delegation) -> ApplicationQuerySet:
     return Application.objects.filter(delegation=delegation).live()
 
 
