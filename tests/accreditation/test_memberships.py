@@ -336,3 +336,22 @@ def test_the_migration_turns_focal_points_and_heads_into_memberships_and_back():
         executor = MigrationExecutor(connection)
         executor.loader.build_graph()
         executor.migrate(executor.loader.graph.leaf_nodes())
+
+
+@pytest.mark.django_db
+def test_another_members_files_are_the_focal_points_not_every_negotiators(client, event, delegation, focal_point):
+    from django.core.files.base import ContentFile
+    from django.urls import reverse
+
+    from tests.factories import PDF_BYTES
+
+    member = make_application(event, delegation=delegation, family_name="Rahimov")
+    member.supporting_document.save("card.pdf", ContentFile(PDF_BYTES), save=True)
+    negotiator = services.add_delegation_member(
+        delegation, email="negotiator@example.org", role=Role.NEGOTIATOR, actor=focal_point
+    ).user
+    document_url = reverse("accreditation-files:document", kwargs={"application": member.pk})
+    client.force_login(negotiator)
+    assert client.get(document_url).status_code == 404
+    client.force_login(focal_point)
+    assert client.get(document_url).status_code == 200

@@ -30,7 +30,9 @@ def may_see_application_files(user: Any, application: Application) -> bool:
     if application.user_id is not None and application.user_id == user.pk:
         return True
     delegation = application.delegation
-    if delegation is not None and capabilities.has(user, "delegation.view", delegation):
+    # Another member's photo and documents are personal data: those who prepare the delegation's
+    # members (its focal points) see them, not every negotiator or head of delegation.
+    if delegation is not None and capabilities.has(user, "delegation.manage", delegation):
         return True
     return capabilities.has(user, "accreditation.view", application.event)
 
