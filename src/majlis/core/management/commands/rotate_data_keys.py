@@ -8,6 +8,7 @@ batches, each under row locks so that a concurrent change is never overwritten w
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Any
 
 from django.apps import apps
@@ -29,66 +30,68 @@ def encrypted_columns() -> list[tuple[type[models.Model], str]]:
     ]
 
 
-def rotate_column(model: type[models.Model], field: str, batch_size: int) -> tuple[int, list[Any]]:
-    """Re-encrypt one column; returns the number of values rewritten and the keys of unreadable rows."""
-    rotated = 0
+def rewrite_in_batches(
+    query: models.QuerySet[Any],
+    fields: list[str],
+    rewrite: Callable[[Any], None],
+    batch_size: int,
+    *,
+    reads: tuple[str, ...] = (),
+) -> tuple[int, list[Any]]:
+    """Rewrite ``fields`` of every row of ``query`` with ``rewrite(row)`` (which may also read ``reads``),
+    a batch at a time under row locks (a concurrent change is never overwritten with an old value).
+    Returns the number of rows rewritten and the keys of those that could not be decrypted (left as
+    they are)."""
+    rewritten = 0
     unreadable: list[Any] = []
     last_pk: Any = None
     while True:
         with transaction.atomic():
-            query = model._default_manager.filter(**{f"{field}__isnull": False}).order_by("pk")
+            batch = query.order_by("pk")
             if last_pk is not None:
-                query = query.filter(pk__gt=last_pk)
-            rows = list(query.select_for_update().only("pk", field)[:batch_size])
+                batch = batch.filter(pk__gt=last_pk)
+            rows = list(batch.select_for_update().only("pk", *fields, *reads)[:batch_size])
             if not rows:
                 break
             changed = []
             for row in rows:
                 try:
-                    setattr(row, field, crypto.rotate(getattr(row, field)))
+                    rewrite(row)
                 except crypto.DecryptionError:
                     unreadable.append(row.pk)
                     continue
                 changed.append(row)
-            model._default_manager.bulk_update(changed, [field])
-            rotated += len(changed)
+            query.model._default_manager.bulk_update(changed, fields)
+            rewritten += len(changed)
             last_pk = rows[-1].pk
-    return rotated, unreadable
+    return rewritten, unreadable
+
+
+def rotate_column(model: type[models.Model], field: str, batch_size: int) -> tuple[int, list[Any]]:
+    """Re-encrypt one column; returns the number of values rewritten and the keys of unreadable rows."""
+
+    def rotate(row: Any) -> None:
+        setattr(row, field, crypto.rotate(getattr(row, field)))
+
+    query = model._default_manager.filter(**{f"{field}__isnull": False})
+    return rewrite_in_batches(query, [field], rotate, batch_size)
 
 
 def redigest_column(column: crypto.DigestColumn, batch_size: int) -> tuple[int, list[Any]]:
     """Recompute the digests of one column not made with the current digest key."""
     model = apps.get_model(column.model_label)
     current = crypto.current_digest_key_id() + crypto.DIGEST_SEPARATOR
-    recomputed = 0
-    unreadable: list[Any] = []
-    last_pk: Any = None
-    while True:
-        with transaction.atomic():
-            query = (
-                model._default_manager.exclude(**{column.digest_field: ""})
-                .exclude(**{f"{column.digest_field}__startswith": current})
-                .filter(**{f"{column.encrypted_field}__isnull": False})
-                .order_by("pk")
-            )
-            if last_pk is not None:
-                query = query.filter(pk__gt=last_pk)
-            rows = list(query.select_for_update().only("pk", column.digest_field, column.encrypted_field)[:batch_size])
-            if not rows:
-                break
-            changed = []
-            for row in rows:
-                try:
-                    value = crypto.decrypt(getattr(row, column.encrypted_field))
-                except crypto.DecryptionError:
-                    unreadable.append(row.pk)
-                    continue
-                setattr(row, column.digest_field, crypto.digest(column.purpose, value))
-                changed.append(row)
-            model._default_manager.bulk_update(changed, [column.digest_field])
-            recomputed += len(changed)
-            last_pk = rows[-1].pk
-    return recomputed, unreadable
+
+    def redigest(row: Any) -> None:
+        value = crypto.decrypt(getattr(row, column.encrypted_field))
+        setattr(row, column.digest_field, crypto.digest(column.purpose, value))
+
+    query = (
+        model._default_manager.exclude(**{column.digest_field: ""})
+        .exclude(**{f"{column.digest_field}__startswith": current})
+        .filter(**{f"{column.encrypted_field}__isnull": False})
+    )
+    return rewrite_in_batches(query, [column.digest_field], redigest, batch_size, reads=(column.encrypted_field,))
 
 
 class Command(BaseCommand):
