@@ -10,7 +10,7 @@ import majlis
 
 ROOT = Path(majlis.__file__).parent
 # Lowest first: an app may import the ones before it, never those after it.
-LAYERS = ["core", "events", "programme", "accreditation"]
+LAYERS = ["core", "events", "programme", "accreditation", "badges", "gates"]
 # The project package itself (settings, urls, api, cli) composes every app: it sits above them all.
 
 

@@ -100,6 +100,8 @@ INSTALLED_APPS = [
     "majlis.events",
     "majlis.programme",
     "majlis.accreditation",
+    "majlis.badges",
+    "majlis.gates",
 ]
 
 MIDDLEWARE = [
