@@ -6,3 +6,12 @@ class BadgesConfig(AppConfig):
     name = "majlis.badges"
     label = "badges"
     verbose_name = _("Badges")
+
+    def ready(self) -> None:
+        from majlis.accreditation.signals import application_changed
+
+        from . import rules  # noqa: F401  (declares badges.issue)
+        from .signals import sync_on_application_change
+
+        # Approval issues the badge; withdrawal, a refused vetting or a changed category revokes it.
+        application_changed.connect(sync_on_application_change, dispatch_uid="badges.sync_on_application_change")

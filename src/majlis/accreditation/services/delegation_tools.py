@@ -24,8 +24,9 @@ from django.utils.translation import gettext as _
 
 from majlis.core import audit, capabilities, outbox
 from majlis.core.models import OutboxMessage
+from majlis.core.signals import send_on_commit
 
-from .. import services
+from .. import services, signals
 from ..login_links import revoke_invitation_links
 from ..models import Application, Delegation, Vetting
 
@@ -161,6 +162,17 @@ def set_vetting_status(
         previous_status=previous,
         with_note=bool(note),  # the note itself stays in the vetting row, not in the log
     )
+    if status != previous:
+        # A refusal takes the badge away (badges reacts); the status itself goes to no one else.
+        send_on_commit(
+            signals.application_changed,
+            Application,
+            application=locked,
+            action="vetting_set",
+            old_status=locked.status,
+            new_status=locked.status,
+            actor=actor,
+        )
     application.vetting = vetting
     return vetting
 
