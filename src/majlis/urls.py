@@ -20,6 +20,8 @@ urlpatterns += i18n_patterns(
     path("account/", include("majlis.core.urls_account")),
     path("<slug:event>/", include("majlis.events.urls")),
     path("<slug:event>/", include("majlis.accreditation.urls_event")),
+    path("<slug:event>/", include("majlis.badges.urls")),
+    path("<slug:event>/", include("majlis.gates.urls")),
     prefix_default_language=True,
 )
 

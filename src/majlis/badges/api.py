@@ -1,0 +1,7 @@
+"""The badges part of the JSON API (mounted at /api/v1/ by ``majlis.api``)."""
+
+from __future__ import annotations
+
+from ninja import Router
+
+router = Router(tags=["badges"])
