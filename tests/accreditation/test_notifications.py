@@ -120,7 +120,9 @@ def test_each_transition_mails_the_participant_once(event, organiser, mailbox, c
     notification = OutboxMessage.objects.get()
     assert notification.template == template and notification.status == OutboxMessage.Status.SENT
     assert notification.attempts == 1 and notification.sent_at
-    entry = AuditEntry.objects.filter(object_id=str(application.pk)).latest("id")
+    entry = AuditEntry.objects.filter(object_type="accreditation.Application", object_id=str(application.pk)).latest(
+        "id"
+    )
     assert notification.key == f"application:{application.pk}:{template}:{entry.pk}"
 
 

@@ -63,7 +63,11 @@ def test_register_and_submit_makes_the_account_and_submits(event):
     application = services.register_and_submit(event, data=_registration_data(event))
     assert application.status == Application.Status.SUBMITTED
     assert application.user.email == "dilnoza@example.org"
-    actions = set(AuditEntry.objects.filter(object_id=str(application.pk)).values_list("action", flat=True))
+    actions = set(
+        AuditEntry.objects.filter(object_type="accreditation.Application", object_id=str(application.pk)).values_list(
+            "action", flat=True
+        )
+    )
     assert {"accreditation.created", "accreditation.submitted"} <= actions
 
 

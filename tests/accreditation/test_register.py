@@ -102,7 +102,11 @@ def test_register_creates_a_submitted_application_with_an_account(client, open_e
     assert user.email == "Dilnoza.Karimova@Example.org"
     assert not user.has_usable_password()
     assert application.photo.name.startswith("private/application/")
-    actions = set(AuditEntry.objects.filter(object_id=str(application.pk)).values_list("action", flat=True))
+    actions = set(
+        AuditEntry.objects.filter(object_type="accreditation.Application", object_id=str(application.pk)).values_list(
+            "action", flat=True
+        )
+    )
     assert {"accreditation.created", "accreditation.submitted"} <= actions
 
 

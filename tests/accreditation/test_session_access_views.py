@@ -347,7 +347,11 @@ def test_api_invite_and_withdraw(organiser_client, organiser, event, sessions):
     assert gone.status_code == 204
     assert not SessionSeat.objects.filter(application=application).exists()
     assert organiser_client.delete(f"{address}/{sessions['invitation'].pk}").status_code == 404
-    actions = set(AuditEntry.objects.filter(object_id=str(application.pk)).values_list("action", flat=True))
+    actions = set(
+        AuditEntry.objects.filter(object_type="accreditation.Application", object_id=str(application.pk)).values_list(
+            "action", flat=True
+        )
+    )
     assert {"accreditation.session_invited", "accreditation.session_invitation_withdrawn"} <= actions
 
 

@@ -175,3 +175,35 @@ def test_collected_needs_a_document_and_happens_once(event, officer):
         services.mark_collected(badge, actor=officer, document="passport")
     badge.refresh_from_db()
     assert badge.collected_by == officer and badge.collected_at <= timezone.now()
+
+
+def test_rotate_data_keys_re_encrypts_the_signing_key(event, officer, monkeypatch):
+    import io
+
+    from cryptography.fernet import Fernet
+    from django.core.management import call_command
+
+    from majlis.badges.models import SigningKey
+    from majlis.core import crypto
+
+    old, new = Fernet.generate_key().decode(), Fernet.generate_key().decode()
+    monkeypatch.setenv("MAJLIS_DATA_KEYS", old)
+    crypto.reset_keys_cache()
+    try:
+        badge = Badge.objects.get(application=approved(event, officer))
+        text = services.token_for(badge)
+        before = bytes(badge.key.private_key_encrypted)
+        monkeypatch.setenv("MAJLIS_DATA_KEYS", f"{new},{old}")
+        crypto.reset_keys_cache()
+        out = io.StringIO()
+        call_command("rotate_data_keys", stdout=out)
+        assert "badges.SigningKey.private_key_encrypted: 1 value(s) re-encrypted" in out.getvalue()
+        monkeypatch.setenv("MAJLIS_DATA_KEYS", new)  # the old key is gone
+        crypto.reset_keys_cache()
+        key = SigningKey.objects.get(pk=badge.key_id)
+        assert bytes(key.private_key_encrypted) != before
+        badge.refresh_from_db()
+        assert services.token_for(badge) == text  # same key pair, deterministic signature
+    finally:
+        monkeypatch.undo()
+        crypto.reset_keys_cache()
