@@ -605,9 +605,13 @@ class _Layout:
 
     def scaled(self, s: float, w: float, h: float) -> _Layout:
         """The same badge s times as large, on a w × h mm badge (the band takes any extra height)."""
-        boxes = {k: v.scaled(s) for k, v in self.__dict__.items() if isinstance(v, _Box)}
-        sizes = {k: v * s for k, v in self.__dict__.items() if k.endswith("_size") or k == "rule"}
-        return replace(self, w=w, h=h, band_top=self.band_top * s, **boxes, **sizes)
+        changes: dict[str, Any] = {"w": w, "h": h, "band_top": self.band_top * s}
+        for key, value in self.__dict__.items():
+            if isinstance(value, _Box):
+                changes[key] = value.scaled(s)
+            elif key.endswith("_size") or key == "rule":
+                changes[key] = value * s
+        return replace(self, **changes)
 
 
 # ID-1, portrait 54 × 85.6 mm: 8 mm free at the top for the slot punch; photo and QR side by side.
