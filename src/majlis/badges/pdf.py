@@ -744,21 +744,14 @@ def _qr(page: _Page, text: str, box: _Box) -> None:
     page.c.addLiteral(f"q 0 0 0 rg {module:.5f} 0 0 {-module:.5f} {left:.3f} {top:.3f} cm\n{runs}\nf Q")
 
 
+_DARK = re.compile(rb"\x01+")
+
+
 @lru_cache(maxsize=4096)
 def _qr_runs(text: str) -> tuple[int, str]:
     """The QR code's size in modules and its dark runs as PDF rectangles in module units."""
     matrix = qr_matrix(text)
-    ops = []
-    for r, row in enumerate(matrix):
-        c, n = 0, len(row)
-        while c < n:
-            if not row[c]:
-                c += 1
-                continue
-            start = c
-            while c < n and row[c]:
-                c += 1
-            ops.append(f"{start} {r} {c - start} 1 re")
+    ops = [f"{m.start()} {r} {m.end() - m.start()} 1 re" for r, row in enumerate(matrix) for m in _DARK.finditer(row)]
     return len(matrix), "\n".join(ops)
 
 
