@@ -137,6 +137,18 @@ def main() -> None:
             f"{len(batch)} faces built in {time.perf_counter() - started:.2f} s; "
             f"{len(photos)} photos, {sum(map(len, photos)) / len(photos) / 1024:.1f} KB each on average"
         )
+        from majlis.badges.pdf import _SHEET, _photo_jpeg, qr_matrix
+
+        cpu = time.process_time()
+        for face in batch:
+            qr_matrix(face.qr_text)
+        qr_cpu = time.process_time() - cpu
+        cpu = time.process_time()
+        for face in batch:
+            if face.photo:
+                _photo_jpeg(face.photo, _SHEET.photo, face.number)
+        photo_cpu = time.process_time() - cpu
+        print(f"parts, CPU s: {len(batch)} QR codes {qr_cpu:.2f}; {len(photos)} photos to 300 dpi {photo_cpu:.2f}")
         if hasattr(os, "getloadavg"):
             print(f"load average before: {os.getloadavg()[0]:.1f} (CPU seconds are the fair figure on a busy machine)")
         print(f"{'format':<8} {'run':<5} {'CPU s':>7} {'wall s':>7} {'pages':>6} {'PDF MB':>8} {'KB/badge':>9}")
