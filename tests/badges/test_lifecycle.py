@@ -207,3 +207,10 @@ def test_rotate_data_keys_re_encrypts_the_signing_key(event, officer, monkeypatc
     finally:
         monkeypatch.undo()
         crypto.reset_keys_cache()
+
+
+def test_a_native_name_no_font_covers_is_left_off_the_card(event, officer):
+    # Devanagari: no badge font has it; the Latin name is printed, the batch does not stop.
+    badge = Badge.objects.get(application=approved(event, officer, name_native="अमित शर्मा"))
+    assert face_for(badge).name_native == ""
+    assert face_for(badge).name_latin

@@ -13,6 +13,7 @@ from majlis.core.templatetags.majlis_tags import format_date_range
 
 from .faces import BadgeFace
 from .models import Badge
+from .pdf import unsupported_characters
 from .services import token_for
 
 
@@ -41,6 +42,15 @@ def _photo(badge: Badge) -> bytes | None:
     return data
 
 
+def printable(text: str) -> str:
+    """``text`` if every character of it can be printed, else '' (the line is left off the card).
+
+    A name in a script no badge font covers (or CJK on a server without fonts-noto-cjk) must not stop
+    a batch of 600 badges at the desk: the Latin name, as in the passport, is always printed.
+    """
+    return "" if text and unsupported_characters(text) else text
+
+
 def face_for(badge: Badge, language: str = "en") -> BadgeFace:
     """What the card of ``badge`` shows, with labels and names in ``language``."""
     application = badge.application
@@ -57,8 +67,8 @@ def face_for(badge: Badge, language: str = "en") -> BadgeFace:
             qr_text=token_for(badge),
             honorific=honorific,
             name_latin=f"{application.given_names} {application.family_name.upper()}".strip(),
-            name_native=application.name_native,
-            organisation=organisation,
+            name_native=printable(application.name_native),
+            organisation=printable(organisation) or application.organisation_name,
             country=country_name(country, language) if country else "",
             category_label=str(badge.category.name),
             category_colour=badge.category.colour,
