@@ -23,7 +23,7 @@ $(STAMP): pyproject.toml constraints.txt
 
 run: $(STAMP)
 	$(BIN)/majlis migrate --no-input
-	$(BIN)/majlis demo
+	$(BIN)/majlis demo --base-url http://127.0.0.1:$(PORT)
 	$(BIN)/majlis serve --port $(PORT)
 
 test: $(STAMP)
