@@ -250,9 +250,9 @@ def test_demo_accounts_hold_their_roles_in_the_practice_conference(practice):
 def test_every_approved_in_person_participant_has_a_badge(output, slug):
     event = Event.objects.get(slug=slug)
     approved = set(
-        Application.objects.filter(
-            event=event, status=Application.Status.APPROVED, mode=Mode.IN_PERSON
-        ).values_list("pk", flat=True)
+        Application.objects.filter(event=event, status=Application.Status.APPROVED, mode=Mode.IN_PERSON).values_list(
+            "pk", flat=True
+        )
     )
     issued = set(Badge.objects.filter(event=event, status=Badge.Status.ISSUED).values_list("application_id", flat=True))
     assert approved and issued == approved
