@@ -10,7 +10,7 @@ STAMP := $(VENV)/.installed-stamp
 .PHONY: run test lint typecheck messages clean-var help
 
 help:
-	@echo "make run   - install, migrate, load the Tashkent 2022 demo and serve on http://127.0.0.1:$(PORT)"
+	@echo "make run   - install, migrate, load the demo (Tashkent 2022 and the practice conference) and serve on http://127.0.0.1:$(PORT)"
 	@echo "make test  - run the test suite (SQLite; set DATABASE_URL for PostgreSQL)"
 
 $(STAMP): pyproject.toml constraints.txt
@@ -23,7 +23,7 @@ $(STAMP): pyproject.toml constraints.txt
 
 run: $(STAMP)
 	$(BIN)/majlis migrate --no-input
-	$(BIN)/majlis demo
+	$(BIN)/majlis demo --base-url http://127.0.0.1:$(PORT)
 	$(BIN)/majlis serve --port $(PORT)
 
 test: $(STAMP)

@@ -214,9 +214,9 @@ def test_demo_users_have_their_roles(demo):
     assert organiser.is_staff and organiser.is_superuser
     coorganiser = users.get(username="coorganiser")
     assert coorganiser.is_staff and not coorganiser.is_superuser
-    assert EventRole.objects.get(user=coorganiser).organisation.acronym_en in {"OSCE", "UNOCT"}
-    assert EventRole.objects.get(user__username="sideevent").organisation.acronym_en == "SCO RATS"
-    focal = EventRole.objects.get(user__username="focalpoint")
+    assert EventRole.objects.get(event=demo, user=coorganiser).organisation.acronym_en in {"OSCE", "UNOCT"}
+    assert EventRole.objects.get(event=demo, user__username="sideevent").organisation.acronym_en == "SCO RATS"
+    focal = EventRole.objects.get(event=demo, user__username="focalpoint")
     assert focal.organisation.kind == "government" and focal.organisation.country == "KZ"
     assert CYRILLIC.search(focal.user.first_name)
 

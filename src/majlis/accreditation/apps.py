@@ -22,6 +22,7 @@ class AccreditationConfig(AppConfig):
             scheduled,
         )
         from .demo import load_demo_accreditation
+        from .demo_practice import load_practice_accreditation
         from .signals import (
             promote_session_waitlist,
             refuse_deleting_a_session_in_use,
@@ -56,6 +57,7 @@ class AccreditationConfig(AppConfig):
         # The event's home page says whether registration is open; ``majlis demo`` loads the demo applications.
         extensions.register_home_context("accreditation", queries.home_context)
         extensions.register_demo_loader("accreditation", 20, load_demo_accreditation)
+        extensions.register_practice_loader("accreditation", 20, load_practice_accreditation)
         # Periodic work run by the task worker (majlis.core.scheduler).
         scheduled.register()
         # Accreditation's e-mails in the outbox's registry (majlis.core.outbox).

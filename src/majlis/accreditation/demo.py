@@ -12,6 +12,7 @@ nothing. Everything goes through ``services.py`` (audited, mailed through the ta
 
 from __future__ import annotations
 
+import hashlib
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
 from typing import TYPE_CHECKING, Any
@@ -21,10 +22,11 @@ from django.core.files.base import ContentFile
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.db import transaction
 from django.utils import translation
+from PIL import Image, ImageDraw
 
 from majlis.events.models import Event, Organisation
 
-from . import services
+from . import photos, services
 from .models import Application, Category, Delegation, Mode, SupportingDocument
 
 if TYPE_CHECKING:
@@ -71,6 +73,7 @@ class DemoPerson:
     username: str = ""  # a demo account that applies itself
     press_card: bool = False
     side_events: int = 0  # how many of the demo side events the person asks for
+    photo: bool = False  # a drawn portrait (``demo_photo``), for the badge
 
 
 @dataclass(frozen=True)
@@ -481,6 +484,41 @@ INDIVIDUALS: tuple[DemoPerson, ...] = (
 )
 
 
+# Backgrounds and tones of the drawn portraits: muted, like a passport photo's plain background.
+_PHOTO_BACKGROUNDS = ("#dfe6ee", "#e8e2d6", "#dde8df", "#e6dfe9", "#ece6dc", "#dbe4e8")
+_PHOTO_SKIN = ("#f1c7a5", "#d9a77f", "#b98158", "#8d5a3b", "#e8b894", "#c68e64")
+_PHOTO_HAIR = ("#2b1d14", "#4a3222", "#1b1b1b", "#6b4a2f", "#8a8a8a", "#3b2a20")
+_PHOTO_CLOTHES = ("#1f3b5a", "#3a3a3a", "#5a2430", "#24493a", "#4b4033", "#2e2e4f")
+
+
+def demo_photo(seed: str) -> bytes:
+    """A drawn head-and-shoulders portrait, the same for the same ``seed``: no real person's photo.
+
+    It goes through ``photos.crop_photo`` like an upload, so it is stored exactly as a real one would be
+    (35:45, 525 × 675 pixels, a JPEG without metadata).
+    """
+    digest = hashlib.sha256(seed.encode("utf-8")).digest()
+
+    def pick(options: tuple[str, ...], index: int) -> str:
+        return options[digest[index] % len(options)]
+
+    width, height = photos.OUTPUT_SIZE
+    image = Image.new("RGB", (width, height), pick(_PHOTO_BACKGROUNDS, 0))
+    draw = ImageDraw.Draw(image)
+    skin, hair, clothes = pick(_PHOTO_SKIN, 1), pick(_PHOTO_HAIR, 2), pick(_PHOTO_CLOTHES, 3)
+    centre = width // 2
+    draw.ellipse((centre - 240, 480, centre + 240, 900), fill=clothes)  # shoulders
+    draw.rectangle((centre - 45, 400, centre + 45, 500), fill=skin)  # neck
+    hair_length = 40 + digest[4] % 160  # short to long
+    draw.rounded_rectangle((centre - 135, 120, centre + 135, 300 + hair_length), radius=120, fill=hair)
+    draw.ellipse((centre - 110, 150, centre + 110, 440), fill=skin)  # face
+    draw.chord((centre - 118, 112, centre + 118, 330), 180, 360, fill=hair)  # hair over the forehead
+    for eye in (-45, 45):
+        draw.ellipse((centre + eye - 12, 285, centre + eye + 12, 301), fill="#2a2a2a")
+    draw.arc((centre - 40, 340, centre + 40, 390), 20, 160, fill="#7a3b33", width=5)
+    return photos.crop_photo(image)
+
+
 class _Counter:
     def __init__(self) -> None:
         self.delegations = 0
@@ -528,7 +566,8 @@ def _person_data(event: Event, person: DemoPerson, side_events: list[Any]) -> di
     if person.mode == Mode.IN_PERSON and person.passport:
         data.update(
             passport_number=person.passport,
-            passport_expiry=PASSPORT_EXPIRY,
+            # Valid well after the event, also for the practice conference, whose dates move forward.
+            passport_expiry=max(PASSPORT_EXPIRY, date(event.end_date.year + 5, 12, 31)),
             passport_country=person.nationality,
             arrival_at=datetime.combine(event.start_date, datetime.min.time(), tzinfo=event.tz).replace(hour=8)
             - timedelta(days=1),
@@ -536,6 +575,8 @@ def _person_data(event: Event, person: DemoPerson, side_events: list[Any]) -> di
         )
     if person.press_card:
         data["supporting_document"] = ContentFile(DEMO_PDF, name="press-card-demo.pdf")
+    if person.photo:
+        data["photo"] = ContentFile(demo_photo(person.email), name="photo.jpg")
     if person.side_events and side_events:
         data["sessions"] = side_events[: person.side_events]
     return data

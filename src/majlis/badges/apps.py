@@ -9,9 +9,14 @@ class BadgesConfig(AppConfig):
 
     def ready(self) -> None:
         from majlis.accreditation.signals import application_changed
+        from majlis.events import extensions
 
         from . import rules  # noqa: F401  (declares badges.issue)
+        from .demo import load_demo_badges
         from .signals import sync_on_application_change
 
         # Approval issues the badge; withdrawal, a refused vetting or a changed category revokes it.
         application_changed.connect(sync_on_application_change, dispatch_uid="badges.sync_on_application_change")
+        # ``majlis demo``: the badges of both demo events, after the accreditations (order 20).
+        extensions.register_demo_loader("badges", 30, load_demo_badges)
+        extensions.register_practice_loader("badges", 30, load_demo_badges)

@@ -226,7 +226,10 @@ def sync_badge(application: Application, *, actor: Any = None, request: Any = No
             _revoke(badge, why, actor=actor, request=request)
         return None
     if badge is not None:
-        if badge.printed_fingerprint == printed_fingerprint(locked):
+        # The card prints the event's dates and its code carries the validity they give: new dates
+        # (a postponed conference, the practice conference of the demo) make it a wrong card too.
+        same_dates = (badge.valid_from, badge.valid_until) == validity(locked.event)
+        if badge.printed_fingerprint == printed_fingerprint(locked) and same_dates:
             return badge
         why = RevokeReason.CATEGORY_CHANGED if badge.category_id != locked.category_id else RevokeReason.DATA_CHANGED
         _revoke(badge, why, actor=actor, request=request)

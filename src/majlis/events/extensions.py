@@ -3,7 +3,10 @@
 - ``home_context``: extra context for an event's home page (accreditation says whether registration
   is open), so that the events app never imports accreditation.
 - ``demo_loaders``: the steps of ``majlis demo`` after the event itself (the programme, then the
-  accreditation), in their order.
+  accreditation, the badges, the gates), in their order, for the demo conference (Tashkent 2022).
+- ``practice_loaders``: the same for the practice conference (``events.demo.practice``), which the
+  apps fill with content of their own (an open registration, a small programme, a gate device).
+- ``demo_notes``: what ``majlis demo`` prints after the logins (the gate device token, how to try it).
 """
 
 from __future__ import annotations
@@ -15,7 +18,11 @@ HomeContext = Callable[[Any], dict[str, Any]]
 DemoLoader = Callable[..., Any]
 
 _HOME_CONTEXT: dict[str, HomeContext] = {}
+DemoNote = Callable[..., Any]
+
 _DEMO_LOADERS: dict[str, tuple[int, DemoLoader]] = {}
+_PRACTICE_LOADERS: dict[str, tuple[int, DemoLoader]] = {}
+_DEMO_NOTES: dict[str, tuple[int, DemoNote]] = {}
 
 
 def register_home_context(name: str, provider: HomeContext) -> None:
@@ -36,3 +43,21 @@ def register_demo_loader(name: str, order: int, loader: DemoLoader) -> None:
 
 def demo_loaders() -> list[DemoLoader]:
     return [loader for _order, loader in sorted(_DEMO_LOADERS.values(), key=lambda item: item[0])]
+
+
+def register_practice_loader(name: str, order: int, loader: DemoLoader) -> None:
+    """``loader(event, stdout=...)`` creates or refreshes an app's content of the practice conference."""
+    _PRACTICE_LOADERS[name] = (order, loader)
+
+
+def practice_loaders() -> list[DemoLoader]:
+    return [loader for _order, loader in sorted(_PRACTICE_LOADERS.values(), key=lambda item: item[0])]
+
+
+def register_demo_note(name: str, order: int, note: DemoNote) -> None:
+    """``note(stdout=..., base_url=...)`` prints what a newcomer needs after the demo logins."""
+    _DEMO_NOTES[name] = (order, note)
+
+
+def demo_notes() -> list[DemoNote]:
+    return [note for _order, note in sorted(_DEMO_NOTES.values(), key=lambda item: item[0])]

@@ -12,5 +12,7 @@ class ProgrammeConfig(AppConfig):
 
         from . import rules  # noqa: F401  (declares the programme capabilities)
         from .demo import load_demo_programme
+        from .demo_practice import load_practice_programme
 
         extensions.register_demo_loader("programme", 10, load_demo_programme)
+        extensions.register_practice_loader("programme", 10, load_practice_programme)

@@ -20,7 +20,7 @@ from django.core.files.base import ContentFile
 from django.core.files.storage import default_storage
 from django.db import models, transaction
 from django.urls import reverse
-from django.utils import translation
+from django.utils import timezone, translation
 
 from majlis.core import audit
 from majlis.events.models import (
@@ -39,7 +39,7 @@ from majlis.events.models import (
     Venue,
 )
 
-from . import content, logos, pdfs
+from . import content, logos, pdfs, practice
 from .users import DEMO_USERS, email_for
 
 PRESS_RELEASE_PUBLISHED_AT = datetime(2022, 2, 21, 10, 0, tzinfo=ZoneInfo("Asia/Tashkent"))
@@ -407,6 +407,49 @@ def load_users(report: Report, event: Event, organisations: dict[str, Organisati
     return DEMO_USERS
 
 
+def load_practice_event(report: Report, series: Series, venue: Venue, organisations: dict[str, Organisation]) -> Event:
+    """The practice conference, its organisers and the demo accounts' roles in it (``practice.py``)."""
+    data = practice.EVENT
+    current = Event.objects.filter(slug=data["slug"]).values_list("start_date", flat=True).first()
+    start, end = practice.practice_dates(current, timezone.localdate(timezone=ZoneInfo(data["time_zone"])))
+    event = upsert(
+        report,
+        Event,
+        {"slug": data["slug"]},
+        {
+            **tr("title", data["title"]),
+            **tr("short_title", data["short_title"]),
+            **tr("summary", data["summary"]),
+            **tr("city", data["city"]),
+            "series": series,
+            "venue": venue,
+            "start_date": start,
+            "end_date": end,
+            "time_zone": data["time_zone"],
+            "country": data["country"],
+            "format": data["format"],
+            "expected_participants": data["expected_participants"],
+            "status": data["status"],
+            "website": data["website"],
+        },
+    )
+    for key, role, position in practice.EVENT_ORGANISATIONS:
+        upsert(
+            report,
+            EventOrganisation,
+            {"event": event, "organisation": organisations[key], "role": role},
+            {"position": position},
+        )
+    by_username = {item["username"]: item for item in DEMO_USERS}
+    user_model = get_user_model()
+    for username, role in practice.ROLES.items():
+        item = by_username[username]
+        organisation = organisations[item["organisation"]] if item["organisation"] else None
+        user = user_model.objects.get(username=username)
+        upsert(report, EventRole, {"event": event, "user": user, "role": role}, {"organisation": organisation})
+    return event
+
+
 def load() -> Report:
     """Create or refresh the whole demo conference; return what changed."""
     report = Report()
@@ -433,11 +476,14 @@ def _load(report: Report) -> None:
         documents = load_documents(report, event)
         load_news(report, event, documents)
         load_users(report, event, organisations)
+        practice_event = load_practice_event(report, series, venue, organisations)
         if report.changed:
             audit.record(
                 "demo.loaded",
                 obj=event,
                 event_slug=event.slug,
+                practice_event=practice_event.slug,
+                practice_dates=[practice_event.start_date.isoformat(), practice_event.end_date.isoformat()],
                 created=dict(report.created),
                 updated=dict(report.updated),
                 files_written=report.files_written,

@@ -1,6 +1,9 @@
-"""``majlis demo``: load the demo conference (Tashkent, 3–4 March 2022) and its demo accounts.
+"""``majlis demo``: load the demo conference (Tashkent, 3–4 March 2022), the practice conference and
+the demo accounts.
 
-Idempotent: running it again changes nothing unless the demo content itself changed. Refuses to run
+The Tashkent conference is kept as it happened; the practice conference (``events.demo.practice``)
+is always about to begin. Idempotent: running it again changes nothing unless the demo content
+itself changed or the practice conference's dates had to move forward. Refuses to run
 with MAJLIS_ENV=production unless ``--force`` is given, because it creates accounts with published
 passwords.
 """
@@ -13,14 +16,22 @@ from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
 from majlis.events import extensions
-from majlis.events.demo import content, loader
+from majlis.events.demo import content, loader, practice
 from majlis.events.models import Event
 
 
 class Command(BaseCommand):
-    help = "Create or refresh the demo conference (Tashkent 2022) with documents, news and demo accounts."
+    help = (
+        "Create or refresh the demo conference (Tashkent 2022) with documents, news and demo accounts, and the "
+        "practice conference."
+    )
 
     def add_arguments(self, parser: CommandParser) -> None:
+        parser.add_argument(
+            "--base-url",
+            default="http://127.0.0.1:8000",
+            help="The address the server will answer on, for the examples printed at the end.",
+        )
         parser.add_argument(
             "--force",
             action="store_true",
@@ -35,8 +46,11 @@ class Command(BaseCommand):
             )
         report = loader.load()
         event = Event.objects.get(slug=content.EVENT_SLUG)
-        for load_app_demo in extensions.demo_loaders():  # the programme, then accreditation (apps' ready)
+        for load_app_demo in extensions.demo_loaders():  # the programme, accreditation, badges, gates
             load_app_demo(event, stdout=self.stdout)
+        practice_event = Event.objects.get(slug=practice.PRACTICE_SLUG)
+        for load_practice in extensions.practice_loaders():
+            load_practice(practice_event, stdout=self.stdout)
         out = self.stdout
         if report.changed:
             created = sum(report.created.values())
@@ -60,3 +74,12 @@ class Command(BaseCommand):
         uwidth = max(len(user["username"]) for user in loader.DEMO_USERS)
         for user in loader.DEMO_USERS:
             out.write(f"  {user['role']:<{width}}  {user['username']:<{uwidth}}  {user['password']}")
+        out.write("")
+        out.write(
+            f"Practice conference ({practice.PRACTICE_SLUG}), {practice_event.start_date:%Y-%m-%d} to "
+            f"{practice_event.end_date:%Y-%m-%d}: registration is open; the organiser, co-organiser, accreditation, "
+            "security and gate accounts hold the same roles there."
+        )
+        base_url = str(options["base_url"]).rstrip("/")
+        for note in extensions.demo_notes():
+            note(stdout=out, base_url=base_url)
