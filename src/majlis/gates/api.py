@@ -97,7 +97,9 @@ class ScanIn(Schema):
     nonce: Nonce
     direction: DirectionIn = "entry"
     scanned_at: datetime | None = Field(
-        None, description="When the badge was scanned (the device's clock); default now."
+        None,
+        description="When the badge was scanned (the device's clock; without an offset, the conference's local "
+        "time); default now.",
     )
 
 
@@ -119,7 +121,7 @@ class SyncScanIn(Schema):
     badge: ObjectId | None = None
     nonce: Nonce
     direction: DirectionIn = "entry"
-    scanned_at: datetime
+    scanned_at: datetime = Field(description="The device's clock; without an offset, the conference's local time.")
     offline_result: ResultValue = Field(description="What the offline gate decided (the person went through or not).")
 
 

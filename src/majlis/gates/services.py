@@ -225,6 +225,8 @@ def record_scan(
     if offline_result is not None and offline_result not in Scan.Result.values:
         raise ValidationError({"offline_result": _("An offline result is accepted or refused.")})
     now = timezone.now()
+    if scanned_at is not None and timezone.is_naive(scanned_at):
+        scanned_at = timezone.make_aware(scanned_at, event.tz)  # a device clock without an offset: local time
     at = min(scanned_at or now, now)  # a device clock ahead of ours does not make a scan happen later
     earlier = Scan.objects.filter(event=event, nonce=nonce).first()
     if earlier is not None:
