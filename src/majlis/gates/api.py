@@ -287,14 +287,14 @@ def _gate(zone: Zone, gate_id: int | None) -> Gate | None:
 
 
 def _invalid(error: ValidationError) -> ApiError:
-    items = []
+    items: list[dict[str, Any]] = []
     if hasattr(error, "error_dict"):
         for name, errors in error.message_dict.items():
             loc = ["body"] if name == NON_FIELD_ERRORS else ["body", name]
             items.extend({"loc": loc, "msg": message} for message in errors)
     else:
         items = [{"loc": ["body"], "msg": message} for message in error.messages]
-    return ApiError(400, " ".join(item["msg"] for item in items), "invalid_data", items)
+    return ApiError(400, " ".join(str(item["msg"]) for item in items), "invalid_data", items)
 
 
 def _one_of(code: str | None, badge: int | None) -> None:

@@ -141,7 +141,7 @@ def _may_attend_session_now(zone: Zone, badge: Badge, at: datetime) -> bool:
 
     running = list(
         Session.objects.filter(
-            event_id=badge.event_id, room_id=zone.room_id, starts_at__lte=at, ends_at__gt=at, is_cancelled=False
+            event_id=badge.event_id, room=zone.room_id, starts_at__lte=at, ends_at__gt=at, is_cancelled=False
         )
     )
     if not running:
