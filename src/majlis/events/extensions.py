@@ -7,6 +7,9 @@
 - ``practice_loaders``: the same for the practice conference (``events.demo.practice``), which the
   apps fill with content of their own (an open registration, a small programme, a gate device).
 - ``demo_notes``: what ``majlis demo`` prints after the logins (the gate device token, how to try it).
+- ``token_zone_choices``: the zones an API token of an event may be bound to (the gates app lists
+  the event's zones, as ``(zone id as text, name)``), so that the token form offers them without
+  the events app importing the gates.
 """
 
 from __future__ import annotations
@@ -16,6 +19,7 @@ from typing import Any
 
 HomeContext = Callable[[Any], dict[str, Any]]
 DemoLoader = Callable[..., Any]
+ZoneChoices = Callable[[Any], list[tuple[str, str]]]
 
 _HOME_CONTEXT: dict[str, HomeContext] = {}
 DemoNote = Callable[..., Any]
@@ -23,6 +27,7 @@ DemoNote = Callable[..., Any]
 _DEMO_LOADERS: dict[str, tuple[int, DemoLoader]] = {}
 _PRACTICE_LOADERS: dict[str, tuple[int, DemoLoader]] = {}
 _DEMO_NOTES: dict[str, tuple[int, DemoNote]] = {}
+_TOKEN_ZONE_CHOICES: dict[str, ZoneChoices] = {}
 
 
 def register_home_context(name: str, provider: HomeContext) -> None:
@@ -61,3 +66,15 @@ def register_demo_note(name: str, order: int, note: DemoNote) -> None:
 
 def demo_notes() -> list[DemoNote]:
     return [note for _order, note in sorted(_DEMO_NOTES.values(), key=lambda item: item[0])]
+
+
+def register_token_zone_choices(name: str, provider: ZoneChoices) -> None:
+    """``provider(event)`` returns the ``(value, label)`` pairs a token of ``event`` may be bound to."""
+    _TOKEN_ZONE_CHOICES[name] = provider
+
+
+def token_zone_choices(event: Any) -> list[tuple[str, str]]:
+    choices: list[tuple[str, str]] = []
+    for _name, provider in sorted(_TOKEN_ZONE_CHOICES.items()):
+        choices.extend(provider(event))
+    return choices

@@ -18,3 +18,7 @@ class GatesConfig(AppConfig):
         extensions.register_demo_loader("gates", 40, load_demo_gates)
         extensions.register_practice_loader("gates", 40, load_practice_gates)
         extensions.register_demo_note("gates", 40, print_device_token)
+        from .services import token_zone_choices
+
+        # A gate device's API token is bound to one zone: the token form offers the event's zones.
+        extensions.register_token_zone_choices("gates", token_zone_choices)
