@@ -22,8 +22,6 @@ from ninja import Field, Router, Schema
 from majlis.badges.models import Badge
 from majlis.badges.queries import face_for, issued_badges, revoked_badge_ids
 from majlis.badges.services import public_keys, token_for
-from majlis.badges.tokens import Refusal
-from majlis.badges.verification import REFUSAL_LABELS
 from majlis.core import audit
 from majlis.core.api_support import ApiError, Error
 from majlis.events.api_access import event_operation, request_event
@@ -31,7 +29,7 @@ from majlis.events.api_tokens import SESSION_OR_TOKEN, TokenPrincipal
 from majlis.events.models import Event
 
 from . import services
-from .models import Gate, Scan, Zone, ZoneRefusal
+from .models import Gate, Scan, Zone
 
 router = Router(tags=["gates"])
 ERRORS: dict[int, Any] = {400: Error, 401: Error, 403: Error, 404: Error}
@@ -131,11 +129,9 @@ def _holder(badge: Badge) -> dict[str, Any]:
 
 
 def _message(reason: str) -> str:
-    if reason in Refusal.values:
-        return str(REFUSAL_LABELS[Refusal(reason)])
-    if reason in ZoneRefusal.values:
-        return str(ZoneRefusal(reason).label)
-    return ""
+    from .views_scan import refusal_messages  # the words the gate page shows for its offline decisions
+
+    return refusal_messages().get(reason, "")
 
 
 def _text_for(event: Event, code: str | None, badge_id: int | None) -> str:
