@@ -63,6 +63,7 @@
     token: null,
     zones: [],
     zone: null,
+    packageNote: "", // why the offline list is gone (the event ended, access refused), until the next download
     pkg: null, // the prepared offline package of the chosen zone (MajlisGateVerify.prepare)
     entered: new Set(), // badges that entered the chosen zone through this device
     resultTimer: null,
@@ -186,7 +187,8 @@
     await Store.removePrefix("entries", slug + ":");
     state.pkg = null;
     state.entered = new Set();
-    renderPackage(reasonText);
+    state.packageNote = reasonText || "";
+    renderPackage();
   }
 
   async function dropIfEnded() {
@@ -214,6 +216,7 @@
   }
 
   function renderPackage(message) {
+    message = message || (state.pkg ? "" : state.packageNote);
     if (message) {
       el.packageStatus.textContent = message;
     } else if (state.pkg) {
@@ -259,12 +262,14 @@
       }
       var data = await response.json();
       await Store.put("packages", { key: packageKey(state.zone.id), data: data, stored: new Date().toISOString() });
+      state.packageNote = "";
       await keepShell();
       await loadPackage();
     } catch (error) {
       renderPackage(format(T.packageFailed, { detail: error.message || String(error) }));
     } finally {
       el.prepare.disabled = false;
+      el.code.focus();
     }
   }
 
@@ -467,8 +472,12 @@
     if (state.pkg && (await dropIfEnded())) {
       state.pkg = null;
     }
-    if (state.pkg && !navigator.onLine) {
-      await decideHere(scan);
+    if (!navigator.onLine) {
+      if (state.pkg) {
+        await decideHere(scan);
+      } else {
+        showError(T.notPrepared);
+      }
       return;
     }
     var response;
@@ -1005,13 +1014,19 @@
     el.sound.addEventListener("change", function () {
       Store.put("settings", { key: "sound", on: el.sound.checked });
     });
-    // A hand scanner types wherever the focus is: bring stray keystrokes back to the code field.
+    // A hand scanner types wherever the focus is: bring its keystrokes back to the code field
+    // (a badge code has no spaces, so Space still presses a focused button).
     document.addEventListener("keydown", function (event) {
       var active = document.activeElement;
+      var typing =
+        active &&
+        (active.tagName === "TEXTAREA" ||
+          (active.tagName === "INPUT" && /^(text|search|password|email|number|tel|url)$/.test(active.type)));
       if (
         !el.main.hidden &&
-        (active === document.body || active === null || el.result.contains(active)) &&
+        !typing &&
         event.key.length === 1 &&
+        event.key !== " " &&
         !event.ctrlKey &&
         !event.metaKey &&
         !event.altKey
