@@ -9,6 +9,7 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
+from .extensions import token_zone_choices
 from .models import Event
 from .services_tokens import token_scopes_for
 
@@ -24,11 +25,12 @@ class ApiTokenForm(forms.Form):
         widget=forms.CheckboxSelectMultiple,
         help_text=_("What the token may do in this conference. You can give only what you may do yourself."),
     )
-    zone = forms.CharField(
+    zone = forms.ChoiceField(
         label=_("Zone"),
-        max_length=100,
         required=False,
-        help_text=_("For gate devices: the zone the device serves. Empty: none."),
+        help_text=_(
+            "For gate devices: the one zone whose gates the device serves. It can read and scan in that zone only."
+        ),
     )
     expires_on = forms.DateField(
         label=_("Expires on"),
@@ -43,6 +45,8 @@ class ApiTokenForm(forms.Form):
         self.event = event
         scopes: Any = self.fields["scopes"]
         scopes.choices = [(name, capability.label) for name, capability in token_scopes_for(user, event).items()]
+        zone: Any = self.fields["zone"]
+        zone.choices = [("", _("No zone"))] + token_zone_choices(event)
 
     def expires_at(self) -> datetime | None:
         day = self.cleaned_data.get("expires_on")

@@ -40,6 +40,9 @@ _ORGANISING = frozenset(
         "accreditation.mail",
         "badges.issue",
         "gates.manage",
+        # Organisers try a gate before the doors open, and only a holder can give a gate device's
+        # token the scope (``services_tokens.token_scopes_for``).
+        "gates.scan",
         "documents.manage",
     }
 )

@@ -21,6 +21,7 @@ from django.utils.translation import gettext as _
 
 from majlis.core import audit, capabilities
 
+from .extensions import token_zone_choices
 from .models import Event
 from .models_tokens import TOKEN_PREFIX, EventApiToken, hash_secret
 
@@ -78,6 +79,8 @@ def create_token(
             _("A token cannot hold these scopes (unknown, or not yours to give): %(scopes)s.")
             % {"scopes": ", ".join(unknown)}
         ]
+    if zone and zone not in dict(token_zone_choices(event)):
+        errors["zone"] = [_("Choose one of the conference's zones, or none.")]
     if expires_at is not None and expires_at <= timezone.now():
         errors["expires_at"] = [_("The expiry must be in the future.")]
     if errors:

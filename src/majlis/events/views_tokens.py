@@ -23,6 +23,7 @@ from majlis.core.forms import add_service_errors
 
 from . import services_tokens
 from .access import event_view
+from .extensions import token_zone_choices
 from .forms_tokens import ApiTokenForm
 from .models import Event, EventApiToken
 
@@ -33,10 +34,12 @@ def _tokens_url(event: Event) -> str:
 
 def _rows(event: Event) -> list[dict[str, Any]]:
     declared = capabilities.declared()
+    zones = dict(token_zone_choices(event))
     rows = []
     for token in EventApiToken.objects.filter(event=event).select_related("created_by"):
         scopes = [{"name": name, "label": declared[name].label if name in declared else name} for name in token.scopes]
-        rows.append({"token": token, "state": token.state, "scopes": scopes})
+        zone = zones.get(token.zone, _("%(zone)s (no longer exists)") % {"zone": token.zone}) if token.zone else ""
+        rows.append({"token": token, "state": token.state, "scopes": scopes, "zone": zone})
     return rows
 
 

@@ -138,6 +138,18 @@ class Scan(models.Model):
     # An offline decision the server would not have taken (the badge was revoked meanwhile, a second
     # entry of a one-entry zone…): the person is through the gate, the organisers are told.
     conflict = models.CharField(_("conflict"), max_length=24, blank=True)
+    conflict_acknowledged_at = models.DateTimeField(_("conflict acknowledged"), null=True, blank=True)
+    conflict_acknowledged_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("conflict acknowledged by"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+    # Let in (or not) by the officer after a name search, without a badge code: the officer looked at
+    # the person and their identity document. Organisers see these apart from scanned badges.
+    manual = models.BooleanField(_("admitted by name search"), default=False)
 
     class Meta:
         verbose_name = _("scan")
@@ -147,6 +159,11 @@ class Scan(models.Model):
         indexes = [
             models.Index(fields=["event", "scanned_at"]),
             models.Index(fields=["zone", "result", "scanned_at"]),
+            models.Index(
+                fields=["event", "scanned_at"],
+                condition=~models.Q(conflict=""),
+                name="scan_conflicts_by_event",
+            ),
         ]
 
     def __str__(self) -> str:
