@@ -9,10 +9,12 @@ from pathlib import Path
 
 import pytest
 
+from majlis.badges.services import revoke_badge
+from majlis.events import services_tokens
 from majlis.events.models import EventRole
 from majlis.gates.models import Presence, Scan
 from tests.browser.conftest import assert_accessible as assert_no_serious_violations
-from tests.factories import PASSWORD
+from tests.factories import PASSWORD, make_role
 from tests.gates.gate_helpers import OFFICER, altered, gate_setup
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
@@ -133,6 +135,9 @@ def test_offline_verification_queue_and_sync(page, live_server, setup):
     page.wait_for_function("navigator.serviceWorker.controller !== null || true")
     page.evaluate("navigator.serviceWorker.ready")
 
+    # Meanwhile (the gate does not know yet) the organisers revoke Ivanov's badge.
+    revoke_badge(setup.badges["ivanov"], actor=None, note="Withdrawn by the delegation")
+
     page.context.set_offline(True)
     # The page opens without network (the service worker's copy) and still has its list.
     page.reload()
@@ -156,20 +161,32 @@ def test_offline_verification_queue_and_sync(page, live_server, setup):
     page.locator("#gate-result[data-result=refused]").wait_for()
     assert result(page)["reason"] == "revoked"
     next_scan(page)
-    assert page.locator("#gate-main").get_attribute("data-queue") == "3"
-    assert "Scans waiting to be sent: 3" in page.locator("#gate-queue").inner_text()
+
+    # Its list is older than the revocation: the gate lets Ivanov in, and the server will disagree.
+    hand_scan(page, setup.code("ivanov"))
+    assert result(page)["result"] == "accepted"
+    next_scan(page)
+    assert page.locator("#gate-main").get_attribute("data-queue") == "4"
+    assert "Scans waiting to be sent: 4" in page.locator("#gate-queue").inner_text()
     assert Scan.objects.count() == 0
 
     page.context.set_offline(False)
     page.locator("#gate-main[data-queue='0']").wait_for(timeout=30_000)
-    assert "3 recorded" in page.locator("#gate-sync-status").inner_text()
+    assert "4 recorded, 0 already known, 1 conflicts" in page.locator("#gate-sync-status").inner_text()
+    conflict = page.locator("#gate-conflicts li")
+    assert conflict.count() == 1
+    assert "badge 0002: Let in offline, but the badge should have been refused: The badge was revoked." in (
+        conflict.inner_text()
+    )
     scans = {scan.badge_id: scan for scan in Scan.objects.all()}
-    assert len(scans) == 3 and all(scan.offline for scan in scans.values())
+    assert len(scans) == 4 and all(scan.offline for scan in scans.values())
     assert scans[setup.badges["karimova"].pk].result == Scan.Result.ACCEPTED
     assert scans[setup.badges["revoked"].pk].result == Scan.Result.REFUSED
     assert scans[setup.badges["revoked"].pk].reason == "revoked"
     assert scans[None].reason == "forged"
-    assert not any(scan.conflict for scan in scans.values())
+    assert scans[setup.badges["ivanov"].pk].result == Scan.Result.ACCEPTED  # the person went through
+    assert scans[setup.badges["ivanov"].pk].conflict
+    assert [scan.badge_id for scan in scans.values() if scan.conflict] == [setup.badges["ivanov"].pk]
     assert_accessible(page)
 
 
@@ -249,3 +266,47 @@ def test_phone_width_nothing_overflows(browser, live_server, setup, page_problem
     finally:
         context.close()
     assert page_problems.page_errors == []
+
+
+def test_gate_device_with_its_token(page, live_server, setup, page_problems):
+    admin = make_role(setup.event, EventRole.Role.ORGANISER_ADMIN).user
+    issued = services_tokens.create_token(
+        setup.event, actor=admin, name="Hall tablet", scopes=["gates.scan"], zone=str(setup.zone.pk)
+    )
+    page.goto(f"{live_server.url}/en/gate-test/gates/device/")
+    page.locator("#gate-token-panel").wait_for()
+    assert_accessible(page)
+
+    page.get_by_label("Gate device token").fill("mjl_not-a-token")
+    page.get_by_role("button", name="Use this token").click()
+    page.locator("#gate-token-error", has_text="This token was refused").wait_for()
+    assert page.get_by_label("Gate device token").get_attribute("aria-invalid") == "true"
+    assert_accessible(page)
+
+    page.get_by_label("Gate device token").fill(issued.secret)
+    page.get_by_role("button", name="Use this token").click()
+    page.locator("#gate-main[data-ready=yes]").wait_for()
+    assert page.locator("#gate-zone option").all_inner_texts() == ["Plenary hall"]
+    hand_scan(page, setup.code("karimova"))
+    assert result(page)["result"] == "accepted"
+    scan = Scan.objects.get(badge=setup.badges["karimova"])
+    assert scan.device == issued.token and scan.officer is None
+    next_scan(page)
+
+    # The page asks once: opened again, it goes straight to scanning.
+    page.reload()
+    page.locator("#gate-main[data-ready=yes]").wait_for()
+    page.get_by_role("button", name="Prepare for offline").click()
+    page.locator("#gate-main[data-offline-ready=yes]").wait_for()
+    assert stored_packages(page) == 1
+
+    # The organisers revoke the device's token: the next answer is 401, the list and the token go.
+    services_tokens.revoke_token(issued.token, actor=admin)
+    hand_scan(page, setup.code("ivanov"))
+    page.locator("#gate-token-panel").wait_for()
+    assert stored_packages(page) == 0
+    assert page.evaluate("MajlisGateStore.get('settings', 'token:gate-test')") is None
+    assert "no longer accepts this device" in page.locator("#gate-error").inner_text()
+    assert_accessible(page)
+    assert all("401" in m for m in page_problems.console_errors)
+    page_problems.console_errors.clear()

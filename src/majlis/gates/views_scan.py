@@ -22,11 +22,11 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET
 
 from majlis.badges.tokens import Refusal
-from majlis.badges.verification import REFUSAL_LABELS
 from majlis.events.access import event_view
 from majlis.events.models import Event
 
 from .models import Zone, ZoneRefusal
+from .services import refusal_message
 
 # Bump when the page's scripts change in a way an installed service worker must notice.
 CACHE_VERSION = "gates-v1"
@@ -53,18 +53,10 @@ def _camera_allowed(response: HttpResponse) -> HttpResponse:
 
 
 def refusal_messages() -> dict[str, str]:
-    """Every refusal reason the server gives, as the officer reads it: the gate page's offline
-    decisions show the same words."""
-    messages = {refusal.value: str(REFUSAL_LABELS[refusal]) for refusal in Refusal}
-    messages.update(
-        {
-            ZoneRefusal.CATEGORY: _("The badge's category may not enter this zone."),
-            ZoneRefusal.CLOSED_DAY: _("The badge is not valid in this zone today."),
-            ZoneRefusal.ALREADY_ENTERED: _("The badge has already entered: one entry per badge in this zone."),
-            ZoneRefusal.SESSION: _("The holder may not attend the session now taking place in this room."),
-        }
-    )
-    return {str(key): value for key, value in messages.items()}
+    """Every refusal reason the server gives, in the server's words (``services.refusal_message``):
+    the gate page's offline decisions show the same sentences."""
+    reasons = [refusal.value for refusal in Refusal] + [str(value) for value in ZoneRefusal.values]
+    return {reason: refusal_message(reason) for reason in reasons}
 
 
 def interface_texts() -> dict[str, str]:
@@ -87,8 +79,8 @@ def interface_texts() -> dict[str, str]:
         "synced": _("Sent at {time}: {recorded} recorded, {repeated} already known, {conflicts} conflicts."),
         "syncWaiting": _("Waiting for the network to send them."),
         "syncFailed": _("Sending failed: {detail}"),
-        "conflict": _("{time}, badge {badge}: allowed through offline, but the server says: {message}"),
-        "conflictRefused": _("{time}, badge {badge}: refused offline, but the server would have let it in."),
+        "conflict": _("{time}, badge {badge}: {message}"),
+        "invalidScan": _("{time}: this scan could not be recorded and was dropped: {message}"),
         "packageNone": _("Not prepared for offline use in this zone."),
         "packageReady": _("Ready for offline use: {count} badges, downloaded {generated}, usable until {expires}."),
         "packagePreparing": _("Downloading the zone’s list of badges…"),

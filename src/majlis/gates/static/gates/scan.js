@@ -99,6 +99,7 @@
     return date.toLocaleTimeString(document.documentElement.lang || undefined, {
       hour: "2-digit",
       minute: "2-digit",
+      hourCycle: "h23",
       timeZone: config.timeZone,
     });
   }
@@ -107,6 +108,7 @@
     return new Date(iso).toLocaleString(document.documentElement.lang || undefined, {
       dateStyle: "medium",
       timeStyle: "short",
+      hourCycle: "h23",
       timeZone: config.timeZone,
     });
   }
@@ -307,10 +309,9 @@
     el.conflicts.textContent = "";
     kept.items.forEach(function (item) {
       var li = document.createElement("li");
-      li.textContent =
-        item.offline_result === "refused"
-          ? format(T.conflictRefused, { time: timeOf(item.scanned_at), badge: item.label })
-          : format(T.conflict, { time: timeOf(item.scanned_at), badge: item.label, message: item.message });
+      li.textContent = item.invalid
+        ? format(T.invalidScan, { time: timeOf(item.scanned_at), message: item.message })
+        : format(T.conflict, { time: timeOf(item.scanned_at), badge: item.label, message: item.message });
       el.conflicts.appendChild(li);
     });
     el.conflictsBox.hidden = kept.items.length === 0;
@@ -395,6 +396,16 @@
               message: conflict.message || config.refusals[conflict.reason] || conflict.reason,
               scanned_at: item.scanned_at,
               offline_result: item.offline_result,
+              label: item.label || "—",
+            });
+          });
+          (body.invalid || []).forEach(function (invalid) {
+            var item = byNonce.get(invalid.nonce) || {};
+            newConflicts.push({
+              nonce: invalid.nonce,
+              invalid: true,
+              message: invalid.message,
+              scanned_at: item.scanned_at,
               label: item.label || "—",
             });
           });
