@@ -132,8 +132,7 @@ def test_offline_verification_queue_and_sync(page, live_server, setup):
     page.get_by_role("button", name="Prepare for offline").click()
     page.locator("#gate-main[data-offline-ready=yes]").wait_for()
     assert "Ready for offline use: 2 badges" in page.locator("#gate-package-status").inner_text()
-    page.wait_for_function("navigator.serviceWorker.controller !== null || true")
-    page.evaluate("navigator.serviceWorker.ready")
+    page.evaluate("navigator.serviceWorker.ready.then(() => true)")
 
     # Meanwhile (the gate does not know yet) the organisers revoke Ivanov's badge.
     revoke_badge(setup.badges["ivanov"], actor=None, note="Withdrawn by the delegation")
