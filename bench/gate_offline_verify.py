@@ -116,8 +116,9 @@ def main() -> None:
 
         settings.ALLOWED_HOSTS = ["127.0.0.1", "localhost"]
         call_command("migrate", verbosity=0)
-        from majlis.badges.services import token_for
         from tests.gates.gate_helpers import gate_setup
+
+        from majlis.badges.services import token_for
 
         started = time.perf_counter()
         setup = gate_setup(slug="bench-gate", people=args.badges - 2)  # + Karimova and Ivanov

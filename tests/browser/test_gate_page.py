@@ -240,7 +240,9 @@ def test_offline_list_is_deleted_when_the_event_has_ended(page, live_server, set
 
 
 def test_phone_width_nothing_overflows(browser, live_server, setup, page_problems):
-    context = browser.new_context(viewport={"width": 360, "height": 740}, is_mobile=True, has_touch=True, locale="en-GB")
+    context = browser.new_context(
+        viewport={"width": 360, "height": 740}, is_mobile=True, has_touch=True, locale="en-GB"
+    )
     page = context.new_page()
     page.on("pageerror", lambda error: page_problems.page_errors.append(str(error)))
     try:

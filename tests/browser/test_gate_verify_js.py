@@ -56,8 +56,13 @@ def vectors() -> dict[str, object]:
         ("altered signature start", {"code": flip(valid, 30)}, {}, "refused", "forged"),
         ("altered signature end", {"code": flip(valid, 86)}, {}, "refused", "forged"),
         ("altered validity", {"code": flip(valid, 20)}, {}, "refused", "forged"),
-        ("other key", {"code": code(12, 2, private=other_private, key_id=tokens.key_id_for(other_public))}, {},
-         "refused", "unknown_key"),
+        (
+            "other key",
+            {"code": code(12, 2, private=other_private, key_id=tokens.key_id_for(other_public))},
+            {},
+            "refused",
+            "unknown_key",
+        ),
         ("other key, this key's id", {"code": code(12, 2, private=other_private)}, {}, "refused", "forged"),
         ("other event", {"code": code(12, 2, event=8)}, {}, "refused", "other_event"),
         ("not yet valid", {"code": code(12, 2, start=3600)}, {}, "refused", "not_yet_valid"),
@@ -80,15 +85,37 @@ def vectors() -> dict[str, object]:
     ]
     package = {
         "event": EVENT,
-        "zone": {"id": 1, "name": "Hall", "entry_once": True, "exit_scanning": True, "open_days": [],
-                 "category_ids": [3]},
+        "zone": {
+            "id": 1,
+            "name": "Hall",
+            "entry_once": True,
+            "exit_scanning": True,
+            "open_days": [],
+            "category_ids": [3],
+        },
         "keys": [{"key_id": key_id, "public_key": b64(public)}],
         "revoked": [13],
         "badges": [
-            {"id": 12, "revision": 2, "number": "0012-2", "name": "Dilnoza KARIMOVA", "name_native": "Дилноза",
-             "category_id": 3, "category": "Expert", "colour": "#1a4f8b"},
-            {"id": 14, "revision": 1, "number": "0014", "name": "Ming CHEN", "name_native": "陈明",
-             "category_id": 4, "category": "Media", "colour": "#6d4c41"},
+            {
+                "id": 12,
+                "revision": 2,
+                "number": "0012-2",
+                "name": "Dilnoza KARIMOVA",
+                "name_native": "Дилноза",
+                "category_id": 3,
+                "category": "Expert",
+                "colour": "#1a4f8b",
+            },
+            {
+                "id": 14,
+                "revision": 1,
+                "number": "0014",
+                "name": "Ming CHEN",
+                "name_native": "陈明",
+                "category_id": 4,
+                "category": "Media",
+                "colour": "#6d4c41",
+            },
         ],
         "expires_at": "2100-01-01T00:00:00+00:00",
         "generated_at": "2026-01-01T00:00:00+00:00",
@@ -151,7 +178,7 @@ def test_offline_verifier_gives_the_servers_reasons(page, live_server, vectors, 
         if result == "accepted":
             assert holder == "Dilnoza KARIMOVA"
     # The token-level reasons are exactly those of badges/tokens.py.
-    for (name, input_, _extra, _result, reason), outcome in zip(cases, outcomes, strict=True):
+    for (name, input_, _extra, _result, _reason), outcome in zip(cases, outcomes, strict=True):
         if "code" in input_:
             expected = python_reason(input_["code"], package)
             if expected:

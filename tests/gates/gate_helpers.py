@@ -77,7 +77,9 @@ def gate_setup(*, slug: str = "gate-test", people: int = 0, entry_once: bool = F
         category="expert",
         photo=jpeg("#a0522d"),
     )
-    setup.badges["ivanov"] = approved_badge(event, accreditation, family_name="Ivanov", given_names="Pyotr", category="delegate")
+    setup.badges["ivanov"] = approved_badge(
+        event, accreditation, family_name="Ivanov", given_names="Pyotr", category="delegate"
+    )
     setup.badges["chen"] = approved_badge(
         event, accreditation, family_name="Chen", given_names="Ming", name_native="陈明", category="media"
     )
