@@ -25,6 +25,7 @@ from majlis.api import api
 from majlis.events import services_tokens
 from majlis.events.models import EventRole
 from majlis.events.rules import ROLE_CAPABILITIES
+from majlis.gates.models import Gate, Zone
 from tests.factories import (
     make_accreditation_event,
     make_application,
@@ -80,6 +81,8 @@ def build_world(status: str) -> dict[str, Any]:
     applicant = make_application(event, status=Application.Status.SUBMITTED)
     accreditation_services.invite_to_session(applicant, invited, actor=admin)
     token = services_tokens.create_token(event, actor=admin, name="Matrix", scopes=sorted(TOKEN_SCOPES))
+    zone = Zone.objects.create(event=event, name_en="Matrix hall")
+    Gate.objects.create(zone=zone, name_en="Matrix gate")
     start = datetime.combine(event.start_date, datetime.min.time()).replace(hour=14)
     params = {
         "slug": event.slug,
@@ -90,6 +93,7 @@ def build_world(status: str) -> dict[str, Any]:
         "organisation_id": str(own.pk),
         "application_id": str(applicant.pk),
         "session_id": str(invited.pk),
+        "zone_id": str(zone.pk),
     }
     bodies = {
         "draft_session_create": {
@@ -106,12 +110,33 @@ def build_world(status: str) -> dict[str, Any]:
         "bulk": {"action": "start_review", "applications": [applicant.pk]},
         "request_seats": {"sessions": [session.pk]},
         "invite_to_session": {"session": invite_target.pk},
+        "scan": {"zone": zone.pk, "code": "not-a-badge", "nonce": "matrix-scan"},
+        "sync": {
+            "zone": zone.pk,
+            "scans": [
+                {
+                    "code": "not-a-badge",
+                    "nonce": "matrix-sync",
+                    "scanned_at": start.isoformat(),
+                    "offline_result": "refused",
+                }
+            ],
+        },
     }
-    return {"event": event, "users": users, "token": token.secret, "params": params, "bodies": bodies}
+    queries = {"search": f"?zone={zone.pk}&q=Family"}
+    return {
+        "event": event,
+        "users": users,
+        "token": token.secret,
+        "params": params,
+        "bodies": bodies,
+        "queries": queries,
+    }
 
 
 def call(client: Client, method: str, path: str, world: dict[str, Any], name: str, headers: dict[str, str]) -> int:
     url = "/api/v1" + re.sub(r"\{(?:\w+:)?(\w+)\}", lambda m: world["params"][m.group(1)], path)
+    url += world["queries"].get(name, "")
     body = world["bodies"].get(name)
     data = json.dumps(body) if body is not None else None
     with transaction.atomic():

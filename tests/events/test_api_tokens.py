@@ -13,7 +13,7 @@ from django.utils import timezone
 from majlis.accreditation.models import Application
 from majlis.core import capabilities
 from majlis.core.models import AuditEntry
-from majlis.events import services_tokens
+from majlis.events import extensions, services_tokens
 from majlis.events.api_tokens import FAILED_TOKENS, TokenPrincipal
 from majlis.events.models import EventApiToken, EventRole
 from majlis.programme.models import Session
@@ -65,14 +65,27 @@ def test_token_secret_is_shown_once_and_stored_hashed(event, admin):
     assert stored.created_by == admin and stored.state == EventApiToken.State.ACTIVE
 
 
-def test_token_creation_and_revocation_are_audited_without_the_secret(event, admin):
-    issued = issue(event, admin, ["accreditation.view"], zone="Hall A")
+@pytest.fixture
+def hall_a(monkeypatch):
+    """A zone offered by a registered provider (the gates app registers the event's zones the same way)."""
+    monkeypatch.setitem(extensions._TOKEN_ZONE_CHOICES, "test", lambda event: [("7", "Hall A")])
+    return "7"
+
+
+def test_token_creation_and_revocation_are_audited_without_the_secret(event, admin, hall_a):
+    issued = issue(event, admin, ["accreditation.view"], zone=hall_a)
     services_tokens.revoke_token(issued.token, actor=admin)
     entries = list(AuditEntry.objects.filter(object_type="events.EventApiToken").order_by("id"))
     assert [entry.action for entry in entries] == ["events.api_token_created", "events.api_token_revoked"]
     assert entries[0].actor == admin and entries[0].event_slug == event.slug
-    assert entries[0].data["scopes"] == ["accreditation.view"] and entries[0].data["zone"] == "Hall A"
+    assert entries[0].data["scopes"] == ["accreditation.view"] and entries[0].data["zone"] == "7"
     assert all(issued.secret not in str(entry.data) for entry in entries)
+
+
+def test_token_zone_must_be_one_the_extensions_offer(event, admin, hall_a):
+    with pytest.raises(ValidationError) as refused:
+        issue(event, admin, ["accreditation.view"], zone="Hall B")
+    assert "zone" in refused.value.message_dict
 
 
 def test_token_scopes_must_be_declared_and_held_by_the_creator(event, admin):

@@ -9,7 +9,7 @@ from django.utils.translation import gettext
 
 from majlis.core import capabilities
 from majlis.core.models import AuditEntry
-from majlis.events import services_tokens
+from majlis.events import extensions, services_tokens
 from majlis.events.models import EventApiToken, EventRole
 from tests.factories import make_accreditation_event, make_role
 
@@ -39,19 +39,27 @@ def test_tokens_page_access(client, event):
     assert client.get(page(event)).status_code == 403
 
 
-def test_create_shows_the_secret_once(client, event, admin):
+@pytest.fixture
+def hall_a(monkeypatch):
+    """A zone offered by a registered provider (the gates app registers the event's zones the same way)."""
+    monkeypatch.setitem(extensions._TOKEN_ZONE_CHOICES, "test", lambda event: [("7", "Hall A")])
+    return "7"
+
+
+def test_create_shows_the_secret_once(client, event, admin, hall_a):
     client.force_login(admin)
     response = client.post(
-        page(event), {"name": "Gate 3 scanner", "scopes": ["accreditation.view"], "zone": "Hall A", "expires_on": ""}
+        page(event), {"name": "Gate 3 scanner", "scopes": ["accreditation.view"], "zone": hall_a, "expires_on": ""}
     )
     assert response.status_code == 200
     token = EventApiToken.objects.get()
     secret = response.context["issued"].secret
     assert secret.startswith("mjl_") and secret in response.content.decode()
     assert "no-store" in response["Cache-Control"]
-    assert token.name == "Gate 3 scanner" and token.zone == "Hall A" and token.scopes == ["accreditation.view"]
+    assert token.name == "Gate 3 scanner" and token.zone == "7" and token.scopes == ["accreditation.view"]
     listing = client.get(page(event)).content.decode()
     assert "Gate 3 scanner" in listing and token.prefix in listing and secret not in listing
+    assert "Zone: Hall A" in listing
     assert AuditEntry.objects.filter(action="events.api_token_created", actor=admin).count() == 1
 
 

@@ -17,7 +17,7 @@ pytestmark = [pytest.mark.django_db]
 EVENT_CAPABILITIES = sorted(
     name
     for name, capability in capabilities.declared().items()
-    if capability.app in {"event", "programme", "accreditation"}
+    if capability.app in {"event", "programme", "accreditation", "badges", "gates"}
 )
 
 

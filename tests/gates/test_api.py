@@ -391,3 +391,14 @@ def test_attendance_figures(event, organiser, zone, gate_officer, django_assert_
     assert gates[(counted.pk, None)]["total"] == 1
     assert data["refusals"] == [{"reason": "malformed", "message": "This is not a Majlis badge code.", "count": 1}]
     assert data["conflicts"] == 0
+
+
+def test_a_time_without_an_offset_is_the_conferences_local_time(event, organiser, zone, gate_officer):
+    from datetime import datetime
+
+    badge = badge_for(event, organiser)
+    local = timezone.localtime(timezone.now() - timedelta(minutes=3), event.tz).replace(tzinfo=None, microsecond=0)
+    body = {"zone": zone.pk, "code": code_of(badge), "nonce": "naive", "scanned_at": local.isoformat()}
+    data = post(signed_in(gate_officer), url(event, "/scans"), body).json()
+    scan = Scan.objects.get(pk=data["scan"])
+    assert scan.scanned_at == datetime.fromisoformat(local.isoformat()).replace(tzinfo=event.tz)

@@ -97,7 +97,9 @@ class ScanIn(Schema):
     nonce: Nonce
     direction: DirectionIn = "entry"
     scanned_at: datetime | None = Field(
-        None, description="When the badge was scanned (the device's clock); default now."
+        None,
+        description="When the badge was scanned (the device's clock; without an offset, the conference's local "
+        "time); default now.",
     )
 
 
@@ -119,7 +121,7 @@ class SyncScanIn(Schema):
     badge: ObjectId | None = None
     nonce: Nonce
     direction: DirectionIn = "entry"
-    scanned_at: datetime
+    scanned_at: datetime = Field(description="The device's clock; without an offset, the conference's local time.")
     offline_result: ResultValue = Field(description="What the offline gate decided (the person went through or not).")
 
 
@@ -285,14 +287,14 @@ def _gate(zone: Zone, gate_id: int | None) -> Gate | None:
 
 
 def _invalid(error: ValidationError) -> ApiError:
-    items = []
+    items: list[dict[str, Any]] = []
     if hasattr(error, "error_dict"):
         for name, errors in error.message_dict.items():
             loc = ["body"] if name == NON_FIELD_ERRORS else ["body", name]
             items.extend({"loc": loc, "msg": message} for message in errors)
     else:
         items = [{"loc": ["body"], "msg": message} for message in error.messages]
-    return ApiError(400, " ".join(item["msg"] for item in items), "invalid_data", items)
+    return ApiError(400, " ".join(str(item["msg"]) for item in items), "invalid_data", items)
 
 
 def _one_of(code: str | None, badge: int | None) -> None:

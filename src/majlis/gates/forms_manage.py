@@ -75,7 +75,7 @@ class GateForm(forms.ModelForm):
         self.fields["name_en"].required = True
 
 
-def reason_choices() -> list[tuple[str, str]]:
+def reason_choices() -> list[tuple[Any, str]]:
     codes = [*ZoneRefusal.values, *(refusal.value for refusal in Refusal)]
     return [(code, refusal_message(code)) for code in codes]
 
@@ -93,7 +93,7 @@ class ScanFilterForm(forms.Form):
 
     def __init__(self, *args: Any, event: Event, zones: list[Zone], **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        anything: list[tuple[Any, str]] = [("", _("any"))]
+        anything: list[tuple[Any, Any]] = [("", _("any"))]
         fields: dict[str, Any] = self.fields
         fields["zone"].choices = anything + [(zone.pk, zone.name) for zone in zones]
         fields["gate"].choices = anything + [

@@ -36,9 +36,9 @@ def _cache_key(badge: Badge) -> str:
 
 
 def _thumbnail(data: bytes) -> str:
-    with Image.open(BytesIO(data)) as image:
-        image = ImageOps.exif_transpose(image)
-        image = ImageOps.fit(image.convert("RGB"), SIZE, method=Image.Resampling.LANCZOS)
+    with Image.open(BytesIO(data)) as opened:
+        upright = ImageOps.exif_transpose(opened)
+        image = ImageOps.fit(upright.convert("RGB"), SIZE, method=Image.Resampling.LANCZOS)
     for quality in QUALITIES:
         out = BytesIO()
         image.save(out, format="JPEG", quality=quality, optimize=True, progressive=False)

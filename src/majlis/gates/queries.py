@@ -254,7 +254,7 @@ def attendance(event: Event, now: datetime | None = None) -> Attendance:
             ).values_list("zone_id", "badge_id", "scanned_at")
         )
         for session in sessions:
-            for zone in zones_by_room[session.room_id]:
+            for zone in zones_by_room[session.room_id or 0]:
                 came = {
                     badge
                     for zone_id, badge, at in entries

@@ -141,7 +141,7 @@ def _may_attend_session_now(zone: Zone, badge: Badge, at: datetime) -> bool:
 
     running = list(
         Session.objects.filter(
-            event_id=badge.event_id, room_id=zone.room_id, starts_at__lte=at, ends_at__gt=at, is_cancelled=False
+            event_id=badge.event_id, room=zone.room_id, starts_at__lte=at, ends_at__gt=at, is_cancelled=False
         )
     )
     if not running:
@@ -225,6 +225,8 @@ def record_scan(
     if offline_result is not None and offline_result not in Scan.Result.values:
         raise ValidationError({"offline_result": _("An offline result is accepted or refused.")})
     now = timezone.now()
+    if scanned_at is not None and timezone.is_naive(scanned_at):
+        scanned_at = timezone.make_aware(scanned_at, event.tz)  # a device clock without an offset: local time
     at = min(scanned_at or now, now)  # a device clock ahead of ours does not make a scan happen later
     earlier = Scan.objects.filter(event=event, nonce=nonce).first()
     if earlier is not None:
