@@ -73,7 +73,6 @@ def interface_texts() -> dict[str, str]:
         "notPrepared": _("No network, and this device is not prepared for offline use in this zone."),
         "serverError": _("The scan could not be recorded: {detail}"),
         "chooseZone": _("Choose the zone first."),
-        "checking": _("Checking…"),
         "queue": _("Scans waiting to be sent: {count}"),
         "syncing": _("Sending the scans made without network…"),
         "synced": _("Sent at {time}: {recorded} recorded, {repeated} already known, {conflicts} conflicts."),
@@ -102,7 +101,6 @@ def interface_texts() -> dict[str, str]:
         "admit": _("Admit {name}"),
         "letOut": _("Let {name} out"),
         "tokenInvalid": _("This token was refused: it is unknown, revoked or expired, or may not scan here."),
-        "tokenSaved": _("The token is kept on this device."),
         "forgotten": _("The token and the offline list were deleted from this device."),
         "noZones": _("No zone may be scanned with this sign-in or token."),
     }

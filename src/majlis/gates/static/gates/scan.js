@@ -56,6 +56,7 @@
     tokenForm: byId("gate-token-form"),
     token: byId("gate-token"),
     tokenError: byId("gate-token-error"),
+    tokenStatus: byId("gate-token-status"),
     result: byId("gate-result"),
   };
 
@@ -1066,6 +1067,8 @@
         el.tokenPanel.hidden = false;
         showError("");
         el.tokenError.hidden = true;
+        el.tokenStatus.textContent = T.forgotten;
+        el.tokenStatus.hidden = false;
         el.token.focus();
       });
     }
@@ -1090,6 +1093,7 @@
         el.token.value = "";
         el.token.removeAttribute("aria-invalid");
         el.tokenError.hidden = true;
+        el.tokenStatus.hidden = true;
         el.tokenPanel.hidden = true;
         showError("");
         await startMain();
