@@ -5,9 +5,11 @@ every state visited, and a phone's width."""
 
 from __future__ import annotations
 
+from io import BytesIO
 from pathlib import Path
 
 import pytest
+import segno
 
 from majlis.badges.services import revoke_badge
 from majlis.events import services_tokens
@@ -311,3 +313,65 @@ def test_gate_device_with_its_token(page, live_server, setup, page_problems):
     assert_accessible(page)
     assert all("401" in m for m in page_problems.console_errors)
     page_problems.console_errors.clear()
+
+
+def y4m_of_qr(text: str, path: Path, frames: int = 10) -> None:
+    """A video file for Chromium's fake camera: the badge's QR code, still, on white (YUV 4:2:0)."""
+    from PIL import Image
+
+    size = 480
+    qr = segno.make(text, error="q")
+    buffer = BytesIO()
+    qr.save(buffer, kind="png", scale=8, border=4)
+    image = Image.new("RGB", (size, size), "white")
+    code = Image.open(BytesIO(buffer.getvalue())).convert("RGB")
+    image.paste(code, ((size - code.width) // 2, (size - code.height) // 2))
+    y, cb, cr = image.convert("YCbCr").split()
+    half = (size // 2, size // 2)
+    frame = y.tobytes() + cb.resize(half).tobytes() + cr.resize(half).tobytes()
+    with path.open("wb") as out:
+        out.write(f"YUV4MPEG2 W{size} H{size} F10:1 Ip A1:1 C420jpeg\n".encode())
+        for _ in range(frames):
+            out.write(b"FRAME\n" + frame)
+
+
+def test_camera_reads_the_badge(live_server, setup, tmp_path):
+    """Chromium's fake camera shows a badge's QR code; the page decodes it (BarcodeDetector where the
+    browser has it, else the vendored jsQR) and admits the holder."""
+    from playwright.sync_api import sync_playwright
+
+    from tests.browser.conftest import CHROMIUM, CHROMIUM_ARGS
+
+    video = tmp_path / "badge.y4m"
+    y4m_of_qr(setup.code("karimova"), video)
+    args = [
+        *CHROMIUM_ARGS,
+        "--use-fake-ui-for-media-stream",
+        "--use-fake-device-for-media-stream",
+        f"--use-file-for-fake-video-capture={video}",
+    ]
+    errors: list[str] = []
+    with sync_playwright() as playwright:
+        browser = playwright.chromium.launch(executable_path=CHROMIUM, headless=True, args=args)
+        try:
+            context = browser.new_context(viewport={"width": 1280, "height": 900}, locale="en-GB")
+            context.grant_permissions(["camera"])
+            page = context.new_page()
+            page.set_default_timeout(15_000)
+            page.on("pageerror", lambda error: errors.append(str(error)))
+            page.on("console", lambda message: message.type == "error" and errors.append(message.text))
+            log_in(page, live_server.url)
+            open_gate(page, live_server.url)
+            page.get_by_role("button", name="Scan with the camera").click()
+            shown = result(page)
+            assert shown["result"] == "accepted" and "Dr Dilnoza KARIMOVA" in shown["text"]
+            assert page.get_by_role("button", name="Stop the camera").get_attribute("aria-pressed") == "true"
+            assert_accessible(page)
+            next_scan(page)
+            page.get_by_role("button", name="Stop the camera").click()
+            assert page.locator("#gate-video").is_hidden()
+        finally:
+            browser.close()
+    assert errors == []
+    # The camera keeps seeing the same code: it is scanned once, not once per frame.
+    assert Scan.objects.filter(badge=setup.badges["karimova"]).count() == 1

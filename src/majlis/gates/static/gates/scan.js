@@ -863,10 +863,15 @@
       try {
         var text = await read(el.video);
         var now = Date.now();
-        if (text && (text !== camera.last || now - camera.lastAt > 4000)) {
+        // A badge held in front of the camera is scanned once; shown again after it was out of
+        // sight for a few seconds, it is scanned again (a second entry, an exit).
+        if (text) {
+          var fresh = text !== camera.last || now - camera.lastAt > 3000;
           camera.last = text;
           camera.lastAt = now;
-          await handle({ code: text });
+          if (fresh) {
+            await handle({ code: text });
+          }
         }
       } catch (error) {
         // a frame that could not be read: try the next one
