@@ -26,8 +26,12 @@ OFFICER = "gateofficer"
 def jpeg(colour: str = "#6b8cae", size: tuple[int, int] = (350, 450)) -> bytes:
     from PIL import Image
 
+    image = Image.new("RGB", size, colour)
+    for x in range(0, size[0], 7):  # some detail, as in a photograph (a flat image compresses to nothing)
+        for y in range(0, size[1], 9):
+            image.putpixel((x, y), ((x * 3) % 256, (y * 5) % 256, (x + y) % 256))
     buffer = BytesIO()
-    Image.new("RGB", size, colour).save(buffer, format="JPEG", quality=80)
+    image.save(buffer, format="JPEG", quality=85)
     return buffer.getvalue()
 
 
