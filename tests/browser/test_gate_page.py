@@ -167,18 +167,26 @@ def test_offline_verification_queue_and_sync(page, live_server, setup):
     hand_scan(page, setup.code("ivanov"))
     assert result(page)["result"] == "accepted"
     next_scan(page)
-    assert page.locator("#gate-main").get_attribute("data-queue") == "4"
-    assert "Scans waiting to be sent: 4" in page.locator("#gate-queue").inner_text()
+
+    # The search works from the device's list too; the officer admits after comparing the photo.
+    page.get_by_role("searchbox", name="Name or badge number").fill("karim")
+    page.get_by_role("button", name="Search", exact=True).click()
+    page.get_by_role("button", name="Admit Dr Dilnoza KARIMOVA").click()
+    assert result(page)["result"] == "accepted"
+    next_scan(page)
+    assert page.locator("#gate-main").get_attribute("data-queue") == "5"
+    assert "Scans waiting to be sent: 5" in page.locator("#gate-queue").inner_text()
     assert Scan.objects.count() == 0
 
     page.context.set_offline(False)
     page.locator("#gate-main[data-queue='0']").wait_for(timeout=30_000)
-    assert "4 recorded, 0 already known, 1 conflicts" in page.locator("#gate-sync-status").inner_text()
+    assert "5 recorded, 0 already known, 1 conflicts" in page.locator("#gate-sync-status").inner_text()
     conflict = page.locator("#gate-conflicts li")
     assert conflict.count() == 1
     assert "badge 0002: Let in offline, but the badge should have been refused: The badge was revoked." in (
         conflict.inner_text()
     )
+    assert Scan.objects.filter(badge=setup.badges["karimova"], offline=True).count() == 2
     scans = {scan.badge_id: scan for scan in Scan.objects.all()}
     assert len(scans) == 4 and all(scan.offline for scan in scans.values())
     assert scans[setup.badges["karimova"].pk].result == Scan.Result.ACCEPTED
