@@ -23,7 +23,7 @@ from django.db import IntegrityError, transaction
 from django.http import HttpRequest
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
+from django.utils.translation import gettext_lazy, ngettext
 
 from majlis.accreditation import session_access
 from majlis.accreditation.models import Category
@@ -387,9 +387,12 @@ def zone_deletion_refusal(zone: Zone) -> str:
     """Why the zone cannot be deleted ('' when it can): scans are the record, devices are bound to it."""
     scans = Scan.objects.filter(zone=zone).count()
     if scans:
-        return _(
+        return ngettext(
+            "The zone has %(count)d recorded scan: it stays on record, so the zone cannot be deleted. "
+            "Rename it or stop using its gates instead.",
             "The zone has %(count)d recorded scans: they stay on record, so the zone cannot be deleted. "
-            "Rename it or stop using its gates instead."
+            "Rename it or stop using its gates instead.",
+            scans,
         ) % {"count": scans}
     now = timezone.now()
     tokens = [
@@ -441,7 +444,11 @@ def delete_gate(gate: Gate, *, actor: Any, request: HttpRequest | None = None) -
     scans = Scan.objects.filter(gate=locked).count()
     if scans:
         raise ValidationError(
-            _("The gate has %(count)d recorded scans: they stay on record, so the gate cannot be deleted.")
+            ngettext(
+                "The gate has %(count)d recorded scan: it stays on record, so the gate cannot be deleted.",
+                "The gate has %(count)d recorded scans: they stay on record, so the gate cannot be deleted.",
+                scans,
+            )
             % {"count": scans}
         )
     audit.record(
