@@ -2,7 +2,7 @@
 
 from django.urls import path
 
-from . import views_manage
+from . import views_manage, views_scan
 
 app_name = "gates"
 
@@ -25,4 +25,12 @@ urlpatterns += [
     ),
     path("manage/gates/live/", views_manage.live, name="live"),
     path("manage/gates/live/figures/", views_manage.live_figures, name="live-figures"),
+]
+
+# --- The gate page (officers and gate devices), its service worker and web app manifest (gates.scan) ---
+urlpatterns += [
+    path("gates/scan/", views_scan.scan, name="scan"),
+    path("gates/device/", views_scan.device, name="device"),
+    path("gates/sw.js", views_scan.service_worker, name="service-worker"),
+    path("gates/manifest.webmanifest", views_scan.manifest, name="manifest"),
 ]
