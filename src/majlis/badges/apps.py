@@ -9,9 +9,17 @@ class BadgesConfig(AppConfig):
 
     def ready(self) -> None:
         from majlis.accreditation.signals import application_changed
+        from majlis.core import account
 
-        from . import rules  # noqa: F401  (declares badges.issue)
+        from . import (
+            queries_desk,
+            rules,  # noqa: F401  (declares badges.issue and badges.manage_keys)
+        )
         from .signals import sync_on_application_change
 
         # Approval issues the badge; withdrawal, a refused vetting or a changed category revokes it.
         application_changed.connect(sync_on_application_change, dispatch_uid="badges.sync_on_application_change")
+        # The account page: the person's own badges, each linking to its download page.
+        account.register_section(
+            "badges.mine", order=15, template="badges/account/_badges.html", context=queries_desk.account_badges_section
+        )
