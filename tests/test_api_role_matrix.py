@@ -22,6 +22,7 @@ from django.test import Client
 from majlis.accreditation import services as accreditation_services
 from majlis.accreditation.models import Application
 from majlis.api import api
+from majlis.badges import services as badge_services
 from majlis.events import services_tokens
 from majlis.events.models import EventRole
 from majlis.events.rules import ROLE_CAPABILITIES
@@ -78,6 +79,9 @@ def build_world(status: str) -> dict[str, Any]:
     news = make_news(event)
     make_document(event)
     applicant = make_application(event, status=Application.Status.SUBMITTED)
+    # An approved in-person participant and their badge (the badge desk's operations act on it).
+    holder = make_application(event, status=Application.Status.APPROVED)
+    badge = badge_services.sync_badge(holder, actor=admin)
     accreditation_services.invite_to_session(applicant, invited, actor=admin)
     token = services_tokens.create_token(event, actor=admin, name="Matrix", scopes=sorted(TOKEN_SCOPES))
     start = datetime.combine(event.start_date, datetime.min.time()).replace(hour=14)
@@ -90,6 +94,7 @@ def build_world(status: str) -> dict[str, Any]:
         "organisation_id": str(own.pk),
         "application_id": str(applicant.pk),
         "session_id": str(invited.pk),
+        "badge_id": str(badge.pk),
     }
     bodies = {
         "draft_session_create": {
@@ -106,6 +111,9 @@ def build_world(status: str) -> dict[str, Any]:
         "bulk": {"action": "start_review", "applications": [applicant.pk]},
         "request_seats": {"sessions": [session.pk]},
         "invite_to_session": {"session": invite_target.pk},
+        "badge_reissue": {"note": "Matrix"},
+        "badge_revoke": {"note": "Matrix"},
+        "badge_collected": {"document": "passport"},
     }
     return {"event": event, "users": users, "token": token.secret, "params": params, "bodies": bodies}
 
