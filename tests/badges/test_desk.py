@@ -189,7 +189,9 @@ def test_hand_over_shows_the_photo_large_and_keeps_what_was_typed(desk, event, o
     assert 'value="Aziz Focal"' in refused.content.decode()
     badge.refresh_from_db()
     assert badge.collected_at is None
-    done = desk.post(url("hand-over", event, pk=badge.pk), {"document": "diplomatic_id", "collector_name": "Aziz Focal"})
+    done = desk.post(
+        url("hand-over", event, pk=badge.pk), {"document": "diplomatic_id", "collector_name": "Aziz Focal"}
+    )
     assert done.status_code == 302 and done["Location"] == url("detail", event, pk=badge.pk)
     badge.refresh_from_db()
     assert badge.collected_at is not None and badge.collected_by == officer

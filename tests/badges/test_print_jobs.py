@@ -83,10 +83,11 @@ def test_print_by_filter_end_to_end_through_the_worker(desk, event, officer, set
 
     with CaptureQueriesContext(connection) as queries:
         run_worker()
-    progress = [
-        re.search(r'SET "done" = (\d+), "total" = \d+ WHERE', q["sql"]) for q in queries.captured_queries
-    ]
-    assert [int(m.group(1)) for m in progress if m] == [20, 23]  # after 20 badges, then after the 23rd: the bar moves while it renders
+    progress = [re.search(r'SET "done" = (\d+), "total" = \d+ WHERE', q["sql"]) for q in queries.captured_queries]
+    assert [int(m.group(1)) for m in progress if m] == [
+        20,
+        23,
+    ]  # after 20 badges, then after the 23rd: the bar moves while it renders
 
     job.refresh_from_db()
     assert job.status == PrintJob.Status.DONE, job.error

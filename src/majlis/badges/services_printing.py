@@ -112,7 +112,12 @@ def create_print_job(
 
 def _claim(job_id: int) -> PrintJob | None:
     with transaction.atomic():
-        job = PrintJob.objects.select_for_update().select_related("event", "requested_by").filter(pk=job_id).first()
+        job = (
+            PrintJob.objects.select_for_update(of=("self",))
+            .select_related("event", "requested_by")
+            .filter(pk=job_id)
+            .first()
+        )
         if job is None or job.status != PrintJob.Status.QUEUED:
             return None  # deleted with its event, or already run (a task delivered twice)
         job.status = PrintJob.Status.RUNNING

@@ -28,19 +28,19 @@ from .views_desk import badge_filename, pdf_response
 @never_cache
 @event_view(None, login=True)
 def my_badge(request: HttpRequest, event_obj: Event) -> HttpResponse:
+    user_id: int = request.user.pk  # type: ignore[assignment]  # signed in (event_view with login=True)
     badge = queries_desk.own_badge(event_obj, request.user)
     application = None
+    revoked = False
     if badge is None:
         application = (
-            Application.objects.filter(event=event_obj, user=request.user).order_by("-created_at", "-pk").first()
+            Application.objects.filter(event=event_obj, user_id=user_id).order_by("-created_at", "-pk").first()
         )
         if application is None:
             raise Http404("You have no application in this event.")
-    revoked = (
-        Badge.objects.filter(event=event_obj, application__user=request.user, status=Badge.Status.REVOKED).exists()
-        if badge is None
-        else False
-    )
+        revoked = Badge.objects.filter(
+            event=event_obj, application__user_id=user_id, status=Badge.Status.REVOKED
+        ).exists()
     context = {
         "event": event_obj,
         "section": "register",
