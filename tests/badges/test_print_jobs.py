@@ -159,3 +159,37 @@ def test_a_job_of_another_event_is_not_found(desk, event, officer, settings):
     job = services_printing.create_print_job(other_event, BadgeFilter(), fmt="a6", language="en", actor=organiser)
     assert desk.get(url("print-job", event, pk=job.pk)).status_code == 404
     assert desk.get(url("print-job-download", event, pk=job.pk)).status_code == 404
+
+
+@pytest.mark.django_db
+def test_print_files_are_deleted_after_two_days_and_stalled_jobs_fail(desk, event, officer, settings):
+    from datetime import timedelta
+
+    from django.utils import timezone
+
+    from majlis.badges.queries_desk import BadgeFilter
+    from majlis.core import scheduler
+
+    settings.TASKS = {"default": {"BACKEND": "django_tasks.backends.dummy.DummyBackend"}}
+    assert "badges.tidy_print_jobs" in {job.name for job in scheduler.registered_jobs()}
+    issued_badge(event, officer)
+    done = services_printing.create_print_job(event, BadgeFilter(), fmt="a6", language="en", actor=officer)
+    assert services_printing.run_print_job(done.pk) == "1 badge(s)"
+    stalled = services_printing.create_print_job(event, BadgeFilter(), fmt="a6", language="en", actor=officer)
+    PrintJob.objects.filter(pk=stalled.pk).update(status=PrintJob.Status.RUNNING, started_at=timezone.now())
+    done.refresh_from_db()
+    storage, name = done.file.storage, done.file.name
+    assert storage.exists(name)
+
+    now = timezone.now()
+    assert services_printing.tidy_print_jobs(now=now) == "0 print file(s) deleted, 0 stalled job(s) marked failed"
+    later = now + timedelta(days=2, hours=1)
+    assert services_printing.tidy_print_jobs(now=later) == "1 print file(s) deleted, 1 stalled job(s) marked failed"
+    done.refresh_from_db()
+    stalled.refresh_from_db()
+    assert not storage.exists(name) and not done.file and done.status == PrintJob.Status.DONE
+    assert stalled.status == PrintJob.Status.FAILED and "print these badges again" in stalled.error
+    page = desk.get(url("print-job", event, pk=done.pk)).content.decode()
+    assert "The PDF was deleted two days after it was made" in page
+    assert desk.get(url("print-job-download", event, pk=done.pk)).status_code == 404
+    assert AuditEntry.objects.filter(action="badges.print_file_deleted").count() == 1

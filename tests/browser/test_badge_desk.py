@@ -137,7 +137,7 @@ def test_print_job_progress_bar_follows_the_worker(page, live_server, settings):
     assert page.get_by_text("Waiting for the server’s worker to start…").is_visible()
     assert_accessible(page)
     job = PrintJob.objects.get()
-    assert run_print_job(job.pk) == "2 badges"  # what the worker does
+    assert run_print_job(job.pk) == "2 badge(s)"  # what the worker does
     # htmx polls every two seconds and swaps the fragment in: no reload, no inline script.
     page.get_by_text("Ready.").wait_for(timeout=10_000)
     link = page.get_by_role("link", name="Download the PDF (2 badges)")

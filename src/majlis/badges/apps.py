@@ -1,3 +1,5 @@
+from datetime import timedelta
+
 from django.apps import AppConfig
 from django.utils.translation import gettext_lazy as _
 
@@ -9,7 +11,7 @@ class BadgesConfig(AppConfig):
 
     def ready(self) -> None:
         from majlis.accreditation.signals import application_changed
-        from majlis.core import account
+        from majlis.core import account, scheduler
 
         from . import (
             queries_desk,
@@ -22,4 +24,8 @@ class BadgesConfig(AppConfig):
         # The account page: the person's own badges, each linking to its download page.
         account.register_section(
             "badges.mine", order=15, template="badges/account/_badges.html", context=queries_desk.account_badges_section
+        )
+        # Print jobs' PDFs are deleted after two days; a job whose worker died is marked failed.
+        scheduler.register(
+            "badges.tidy_print_jobs", "majlis.badges.services_printing.tidy_print_jobs", every=timedelta(minutes=30)
         )

@@ -9,6 +9,7 @@ as a private file and notes the badges as printed. A failure is kept in the job 
 from __future__ import annotations
 
 import logging
+from datetime import datetime, timedelta
 from typing import Any
 
 from django.conf import settings
@@ -122,7 +123,8 @@ def _claim(job_id: int) -> PrintJob | None:
             return None  # deleted with its event, or already run (a task delivered twice)
         job.status = PrintJob.Status.RUNNING
         job.done = 0
-        job.save(update_fields=["status", "done"])
+        job.started_at = timezone.now()
+        job.save(update_fields=["status", "done", "started_at"])
         return job
 
 
@@ -177,7 +179,7 @@ def _run(job: PrintJob, event: Event) -> str:
             logger.exception("Badge print job %s failed", job.pk)
         _fail(job, message)
         return "failed"
-    return f"{total} badges"
+    return f"{total} badge(s)"
 
 
 @transaction.atomic
@@ -194,3 +196,28 @@ def record_print_job_download(job: PrintJob, *, actor: Any, request: Any = None)
     audit.record(
         "badges.print_job_downloaded", actor=actor, obj=job, event_slug=job.event.slug, request=request, total=job.total
     )
+
+
+# --- Tidying (the scheduler's ``badges.tidy_print_jobs``) ------------------------------------------
+
+# A print job's PDF holds many people's names and photos: it is deleted this long after it was made
+# (the job's row stays, for the record). A job still "running" after STALE_AFTER lost its worker.
+KEEP_FILES_FOR = timedelta(days=2)
+STALE_AFTER = timedelta(hours=1)
+
+
+def tidy_print_jobs(*, now: datetime) -> str:
+    stale = 0
+    for job in PrintJob.objects.filter(status=PrintJob.Status.RUNNING, started_at__lt=now - STALE_AFTER).select_related(
+        "event", "requested_by"
+    ):
+        with translation.override(job.language):
+            _fail(job, _("The worker stopped before the PDF was ready: print these badges again."))
+        stale += 1
+    deleted = 0
+    for job in PrintJob.objects.filter(finished_at__lt=now - KEEP_FILES_FOR).exclude(file="").select_related("event"):
+        job.file.delete(save=False)
+        PrintJob.objects.filter(pk=job.pk).update(file="")
+        audit.record("badges.print_file_deleted", obj=job, event_slug=job.event.slug)
+        deleted += 1
+    return f"{deleted} print file(s) deleted, {stale} stalled job(s) marked failed"
