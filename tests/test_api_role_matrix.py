@@ -22,6 +22,7 @@ from django.test import Client
 from majlis.accreditation import services as accreditation_services
 from majlis.accreditation.models import Application
 from majlis.api import api
+from majlis.badges import services as badge_services
 from majlis.events import services_tokens
 from majlis.events.models import EventRole
 from majlis.events.rules import ROLE_CAPABILITIES
@@ -79,6 +80,9 @@ def build_world(status: str) -> dict[str, Any]:
     news = make_news(event)
     make_document(event)
     applicant = make_application(event, status=Application.Status.SUBMITTED)
+    # An approved in-person participant and their badge (the badge desk's operations act on it).
+    holder = make_application(event, status=Application.Status.APPROVED)
+    badge = badge_services.sync_badge(holder, actor=admin)
     accreditation_services.invite_to_session(applicant, invited, actor=admin)
     token = services_tokens.create_token(event, actor=admin, name="Matrix", scopes=sorted(TOKEN_SCOPES))
     zone = Zone.objects.create(event=event, name_en="Matrix hall")
@@ -94,6 +98,7 @@ def build_world(status: str) -> dict[str, Any]:
         "application_id": str(applicant.pk),
         "session_id": str(invited.pk),
         "zone_id": str(zone.pk),
+        "badge_id": str(badge.pk),
     }
     bodies = {
         "draft_session_create": {
@@ -122,6 +127,9 @@ def build_world(status: str) -> dict[str, Any]:
                 }
             ],
         },
+        "badge_reissue": {"note": "Matrix"},
+        "badge_revoke": {"note": "Matrix"},
+        "badge_collected": {"document": "passport"},
     }
     queries = {"search": f"?zone={zone.pk}&q=Family"}
     return {

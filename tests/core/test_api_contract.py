@@ -14,7 +14,8 @@ from urllib.parse import quote, urlencode
 import pytest
 from django.test import Client
 
-from majlis.accreditation.models import Delegation
+from majlis.accreditation.models import Application, Delegation
+from majlis.badges import services as badge_services
 from majlis.core.api_support import MAX_ID, MAX_PAGE
 from majlis.programme.models import SessionSpeaker
 from tests.factories import (
@@ -45,6 +46,8 @@ def world(db) -> dict[str, Any]:
     delegation = make_delegation(event, status=Delegation.Status.OPEN)
     application = make_application(event, delegation=delegation)
     speaker = SessionSpeaker.objects.filter(session=programme["opening"]).first()
+    holder = make_application(event, status=Application.Status.APPROVED)
+    badge = badge_services.sync_badge(holder)
     user = make_user()
     make_role(event, "organiser_admin", user)
     client = Client()
@@ -58,6 +61,7 @@ def world(db) -> dict[str, Any]:
         "speaker_id": str(speaker.pk),
         "application_id": str(application.pk),
         "session_id": str(programme["opening"].pk),
+        "badge_id": str(badge.pk),
     }
     return {"client": client, "values": values, "schema": client.get(f"{API}/openapi.json").json()}
 
@@ -203,7 +207,7 @@ def test_api_every_operation_answers_declared_errors_for_out_of_range_values(wor
                     response = call(client, method, url(path, values, {name: value}))
                     assert_declared_error(response, operation, 400, {"invalid_parameters"})
         assert call(client, method, target).status_code < 500
-    assert paged == 4  # events, organisations, news, participants
+    assert paged == 5  # events, organisations, news, participants, badges
 
 
 def test_api_every_operation_answers_405_json_for_an_undeclared_method(world):

@@ -9,6 +9,9 @@ Each event has its own Ed25519 key pairs (``SigningKey``): one current key signs
 verify the badges they signed, a withdrawn key (compromised) verifies nothing. The private key is
 encrypted at rest with the data keys (``core.crypto``; ``majlis rotate-data-keys`` re-encrypts every
 ``*_encrypted`` column).
+
+A ``PrintJob`` is one "print every badge matching these filters" asked at the badge desk: the worker
+renders the PDF (``services_printing.run_print_job``) into a private file and counts its progress.
 """
 
 from __future__ import annotations
@@ -18,7 +21,7 @@ from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
-from majlis.accreditation.models import Application, Category
+from majlis.accreditation.models import Application, Category, private_upload_to
 from majlis.events.models import Event
 
 
@@ -134,3 +137,59 @@ class Badge(models.Model):
     @property
     def is_issued(self) -> bool:
         return self.status == self.Status.ISSUED
+
+
+class PrintFormat(models.TextChoices):
+    """The paper of a print job (the values of ``pdf.BadgeFormat``)."""
+
+    ID1 = "id1", _("ID-1 cards (85.6 × 54 mm, card printer)")
+    A6 = "a6", _("A6, one badge a page")
+    A4_SHEET = "a4", _("A4 sheets with cut marks")
+
+
+class PrintJob(models.Model):
+    class Status(models.TextChoices):
+        QUEUED = "queued", _("waiting for the worker")
+        RUNNING = "running", _("being printed")
+        DONE = "done", _("ready")
+        FAILED = "failed", _("failed")
+
+    event = models.ForeignKey(Event, verbose_name=_("event"), on_delete=models.CASCADE, related_name="badge_print_jobs")
+    requested_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("requested by"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+    # The desk's filters (``queries_desk.BadgeFilter.as_dict``); only issued badges are ever printed.
+    filters = models.JSONField(_("filters"), default=dict, blank=True)
+    format = models.CharField(_("format"), max_length=4, choices=PrintFormat.choices, default=PrintFormat.A6)
+    language = models.CharField(_("language"), max_length=5, choices=settings.LANGUAGES, default="en")
+    total = models.PositiveIntegerField(_("badges"), default=0)
+    done = models.PositiveIntegerField(_("printed so far"), default=0)
+    status = models.CharField(_("status"), max_length=8, choices=Status.choices, default=Status.QUEUED)
+    error = models.TextField(_("error"), blank=True)
+    file = models.FileField(_("file"), upload_to=private_upload_to, blank=True)
+    created_at = models.DateTimeField(_("created"), auto_now_add=True)
+    started_at = models.DateTimeField(_("started"), null=True, blank=True)
+    finished_at = models.DateTimeField(_("finished"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("badge print job")
+        verbose_name_plural = _("badge print jobs")
+        ordering = ["event", "-created_at", "-id"]
+
+    def __str__(self) -> str:
+        return f"{self.event.slug} print job {self.pk}"
+
+    @property
+    def percent(self) -> int:
+        if self.status == self.Status.DONE:
+            return 100
+        return min(100, round(100 * self.done / self.total)) if self.total else 0
+
+    @property
+    def finished(self) -> bool:
+        return self.status in {self.Status.DONE, self.Status.FAILED}

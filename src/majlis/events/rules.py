@@ -52,7 +52,7 @@ _ORGANISING = frozenset(
 # capability it checks in its own ``rules.py``. Delegation-level rights (a focal point nominating
 # members, negotiators editing a text) come from delegation memberships, not from this table.
 ROLE_CAPABILITIES: dict[str, frozenset[str]] = {
-    Role.ORGANISER_ADMIN: _ORGANISING | {"event.manage_roles", "event.manage_tokens"},
+    Role.ORGANISER_ADMIN: _ORGANISING | {"event.manage_roles", "event.manage_tokens", "badges.manage_keys"},
     Role.CO_ORGANISER: _ORGANISING,
     Role.SIDE_EVENT_ORGANISER: frozenset({"event.view_unpublished", "programme.draft", "programme.view_streams"}),
     Role.ACCREDITATION_OFFICER: frozenset(
@@ -66,6 +66,7 @@ ROLE_CAPABILITIES: dict[str, frozenset[str]] = {
             "accreditation.vet",
             "gates.manage",
             "gates.scan",
+            "badges.manage_keys",
         }
     ),
     Role.FOCAL_POINT: frozenset(),
