@@ -19,7 +19,8 @@
   var config = JSON.parse(configNode.textContent);
   var T = config.texts;
   var slug = config.slug;
-  var TIMEOUT = 6000;
+  var TIMEOUT = 6000; // a scan's answer: past this the gate decides itself (when prepared)
+  var SLOW_TIMEOUT = 120000; // the offline package and the queue: large, and no one is waiting at the gate
   var SYNC_BATCH = 500;
   var SYNC_EVERY = 20000;
 
@@ -116,7 +117,7 @@
 
   /* --- The server ---------------------------------------------------------------------------- */
 
-  function api(method, path, body) {
+  function api(method, path, body, timeout) {
     var headers = { Accept: "application/json" };
     var options = { method: method, headers: headers, cache: "no-store" };
     if (body !== undefined) {
@@ -134,7 +135,7 @@
     options.signal = controller.signal;
     var timer = setTimeout(function () {
       controller.abort();
-    }, TIMEOUT);
+    }, timeout || TIMEOUT);
     return fetch(config.api + path, options).finally(function () {
       clearTimeout(timer);
     });
@@ -254,7 +255,7 @@
     el.prepare.disabled = true;
     el.packageStatus.textContent = T.packagePreparing;
     try {
-      var response = await api("GET", "/zones/" + state.zone.id + "/offline-package");
+      var response = await api("GET", "/zones/" + state.zone.id + "/offline-package", undefined, SLOW_TIMEOUT);
       if (refusedAccess(response)) {
         await accessRevoked();
         return;
@@ -366,7 +367,7 @@
                 }
                 return scan;
               }),
-            });
+            }, SLOW_TIMEOUT);
           } catch (error) {
             el.syncStatus.textContent = T.syncWaiting;
             return;
