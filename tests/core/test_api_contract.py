@@ -17,6 +17,7 @@ from django.test import Client
 from majlis.accreditation.models import Application, Delegation
 from majlis.badges import services as badge_services
 from majlis.core.api_support import MAX_ID, MAX_PAGE
+from majlis.gates.models import Zone
 from majlis.programme.models import SessionSpeaker
 from tests.factories import (
     make_accreditation_event,
@@ -48,6 +49,7 @@ def world(db) -> dict[str, Any]:
     speaker = SessionSpeaker.objects.filter(session=programme["opening"]).first()
     holder = make_application(event, status=Application.Status.APPROVED)
     badge = badge_services.sync_badge(holder)
+    zone = Zone.objects.create(event=event, name_en="Contract hall")
     user = make_user()
     make_role(event, "organiser_admin", user)
     client = Client()
@@ -62,6 +64,7 @@ def world(db) -> dict[str, Any]:
         "application_id": str(application.pk),
         "session_id": str(programme["opening"].pk),
         "badge_id": str(badge.pk),
+        "zone_id": str(zone.pk),
     }
     return {"client": client, "values": values, "schema": client.get(f"{API}/openapi.json").json()}
 
