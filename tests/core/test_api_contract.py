@@ -16,6 +16,7 @@ from django.test import Client
 
 from majlis.accreditation.models import Delegation
 from majlis.core.api_support import MAX_ID, MAX_PAGE
+from majlis.gates.models import Zone
 from majlis.programme.models import SessionSpeaker
 from tests.factories import (
     make_accreditation_event,
@@ -47,6 +48,7 @@ def world(db) -> dict[str, Any]:
     speaker = SessionSpeaker.objects.filter(session=programme["opening"]).first()
     user = make_user()
     make_role(event, "organiser_admin", user)
+    zone = Zone.objects.create(event=event, name_en="Plenary hall")
     client = Client()
     client.force_login(user)
     values = {
@@ -58,6 +60,7 @@ def world(db) -> dict[str, Any]:
         "speaker_id": str(speaker.pk),
         "application_id": str(application.pk),
         "session_id": str(programme["opening"].pk),
+        "zone_id": str(zone.pk),
     }
     return {"client": client, "values": values, "schema": client.get(f"{API}/openapi.json").json()}
 
