@@ -354,6 +354,21 @@ def main(argv: list[str] | None = None) -> int:
         for phase in phases:
             shown = ", ".join(f"{key} {count}" for key, count in phase["outcomes"].most_common())
             print(f"{phase['label']}: {shown}")
+        # The reference: what one trivial ORM query costs on this machine now (as /healthz in programme_bench).
+        from majlis.events.models import Event
+
+        reference = run_phase(
+            "reference: one trivial query",
+            lambda scan: "ok" if Event.objects.filter(pk=event.pk).first() else "missing",
+            lambda: {},
+            None,
+            2.0,
+        )
+        print(
+            f"{reference['label']:<40} {reference['scans']:>6} {reference['throughput']:>8.1f} "
+            f"{reference['p50']:>7.2f} {reference['p95']:>7.2f} {reference['p99']:>7.2f} {reference['max']:>7.1f}"
+            f" {reference['cpu_p50']:>8.2f} {reference['cpu_p99']:>8.2f}"
+        )
         target = all(phase["p99"] < 20 for phase in phases[:2])
         print(f"\ntarget p99 < 20 ms at {args.rate:g} scans/s: {'met' if target else 'NOT met'}")
         print(f"load average: {' '.join(f'{value:.2f}' for value in os.getloadavg())} on {os.cpu_count()} CPUs")
