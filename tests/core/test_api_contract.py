@@ -14,7 +14,8 @@ from urllib.parse import quote, urlencode
 import pytest
 from django.test import Client
 
-from majlis.accreditation.models import Delegation
+from majlis.accreditation.models import Application, Delegation
+from majlis.badges import services as badge_services
 from majlis.core.api_support import MAX_ID, MAX_PAGE
 from majlis.gates.models import Zone
 from majlis.programme.models import SessionSpeaker
@@ -49,6 +50,8 @@ def world(db) -> dict[str, Any]:
     user = make_user()
     make_role(event, "organiser_admin", user)
     zone = Zone.objects.create(event=event, name_en="Plenary hall")
+    holder = make_application(event, status=Application.Status.APPROVED)
+    badge = badge_services.sync_badge(holder)
     client = Client()
     client.force_login(user)
     values = {
@@ -61,6 +64,7 @@ def world(db) -> dict[str, Any]:
         "application_id": str(application.pk),
         "session_id": str(programme["opening"].pk),
         "zone_id": str(zone.pk),
+        "badge_id": str(badge.pk),
     }
     return {"client": client, "values": values, "schema": client.get(f"{API}/openapi.json").json()}
 
@@ -206,7 +210,7 @@ def test_api_every_operation_answers_declared_errors_for_out_of_range_values(wor
                     response = call(client, method, url(path, values, {name: value}))
                     assert_declared_error(response, operation, 400, {"invalid_parameters"})
         assert call(client, method, target).status_code < 500
-    assert paged == 4  # events, organisations, news, participants
+    assert paged == 5  # events, organisations, news, participants, badges
 
 
 def test_api_every_operation_answers_405_json_for_an_undeclared_method(world):
