@@ -23,7 +23,7 @@ from ninja import Field, Query, Router, Schema, Status
 from pydantic import WithJsonSchema
 
 from majlis.core import audit
-from majlis.core.api_support import MAX_PAGE, ApiError, Error, ObjectId, not_found
+from majlis.core.api_support import MAX_PAGE, ApiError, Error, ObjectId, not_found, page_of
 from majlis.core.countries import country_name
 from majlis.events.api_access import event_operation, request_event
 from majlis.events.api_tokens import SESSION_OR_TOKEN
@@ -328,19 +328,17 @@ def participant_list(
         q=q.strip(),
     )
     queryset = queries.participants(event, filters)
-    count = queryset.count()
-    start = (page - 1) * page_size
-    items = [_participant(a, event) for a in queryset[start : start + page_size]]
+    listed = page_of(queryset, page, page_size, lambda application: _participant(application, event))
     audit.record(
         "accreditation.participants_listed",
         request=request,
         event_slug=event.slug,
         filters=filters.as_dict(),
         page=page,
-        rows=len(items),
+        rows=len(listed["items"]),
         via="api",
     )
-    return {"count": count, "page": page, "page_size": page_size, "items": items}
+    return listed
 
 
 @router.get(

@@ -18,7 +18,7 @@ from django.utils import translation
 
 from majlis.events.models import Event
 
-from . import services
+from . import demo, services
 from .demo import DemoDelegation, DemoPerson, G, H, S, _Counter, _delegation, _individual
 from .models import Application, Delegation
 
@@ -28,14 +28,9 @@ if TYPE_CHECKING:
 PRACTICE_CAPACITY = 120  # in-person seats of the practice conference
 
 KAZAKHSTAN = DemoDelegation(
-    organisation_en="Ministry of Foreign Affairs of the Republic of Kazakhstan",
-    organisation={
-        "name_ru": "Министерство иностранных дел Республики Казахстан",
-        "name_uz": "Qozogʻiston Respublikasi Tashqi ishlar vazirligi",
-        "acronym_en": "MFA KZ",
-        "kind": "government",
-        "country": "KZ",
-    },
+    # The same ministry as in the Tashkent demo: one organisation row, two delegations.
+    organisation_en=demo.KAZAKHSTAN.organisation_en,
+    organisation=demo.KAZAKHSTAN.organisation,
     kind=Delegation.Kind.MEMBER_STATE,
     country="KZ",
     focal_point_email="focalpoint@example.org",

@@ -23,7 +23,7 @@ from pydantic import WithJsonSchema
 
 from majlis.accreditation.models import Category
 from majlis.core import audit
-from majlis.core.api_support import MAX_PAGE, ApiError, Error, ObjectId, not_found
+from majlis.core.api_support import MAX_PAGE, ApiError, Error, ObjectId, not_found, page_of
 from majlis.core.files import content_disposition
 from majlis.events.api_access import event_operation, request_event
 from majlis.events.api_tokens import SESSION_OR_TOKEN
@@ -227,19 +227,17 @@ def badge_list(
         q=q.strip(),
     )
     queryset = queries_desk.badges(event, filters)
-    count = queryset.count()
-    start = (page - 1) * page_size
-    items = [_badge_out(badge) for badge in queryset[start : start + page_size]]
+    listed = page_of(queryset, page, page_size, _badge_out)
     audit.record(
         "badges.listed",
         request=request,
         event_slug=event.slug,
         filters=filters.as_dict(),
         page=page,
-        rows=len(items),
+        rows=len(listed["items"]),
         via="api",
     )
-    return {"count": count, "page": page, "page_size": page_size, "items": items}
+    return listed
 
 
 @router.get(

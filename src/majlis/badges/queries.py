@@ -30,7 +30,8 @@ def revoked_badge_ids(event_id: int) -> list[int]:
     )
 
 
-def _photo(badge: Badge) -> bytes | None:
+def photo_bytes(badge: Badge) -> bytes | None:
+    """The holder's photo as stored, or ``None`` without one (or when its file cannot be read)."""
     photo = badge.application.photo
     if not photo:
         return None
@@ -42,7 +43,7 @@ def _photo(badge: Badge) -> bytes | None:
     return data
 
 
-def printable(text: str) -> str:
+def printable_text(text: str) -> str:
     """``text`` if every character of it can be printed, else '' (the line is left off the card).
 
     A name in a script no badge font covers (or CJK on a server without fonts-noto-cjk) must not stop
@@ -67,14 +68,14 @@ def face_for(badge: Badge, language: str = "en") -> BadgeFace:
             qr_text=token_for(badge),
             honorific=honorific,
             name_latin=f"{application.given_names} {application.family_name.upper()}".strip(),
-            name_native=printable(application.name_native),
-            organisation=printable(organisation) or application.organisation_name,
+            name_native=printable_text(application.name_native),
+            organisation=printable_text(organisation) or application.organisation_name,
             country=country_name(country, language) if country else "",
             category_label=str(badge.category.name),
             category_colour=badge.category.colour,
             event_name=str(event.short_title or event.title),
             event_dates=format_date_range(event.start_date, event.end_date),
-            photo=_photo(badge),
+            photo=photo_bytes(badge),
             language=language,
             valid_from=valid_from,
             valid_until=valid_until,

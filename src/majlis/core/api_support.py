@@ -142,6 +142,14 @@ class Pagination(PageNumberPagination):
 # --- Language selection -----------------------------------------------------------------------
 
 
+def page_of(queryset: Any, page: int, page_size: int, render: Callable[[Any], Any]) -> dict[str, Any]:
+    """One page of ``queryset`` as the paged list operations answer it: count, page, size, items."""
+    count = queryset.count()
+    start = (page - 1) * page_size
+    items = [render(row) for row in queryset[start : start + page_size]]
+    return {"count": count, "page": page, "page_size": page_size, "items": items}
+
+
 class UnsupportedLanguage(ApiError):
     def __init__(self, value: str):
         supported = ", ".join(supported_languages())

@@ -18,6 +18,7 @@ from django.core.cache import cache
 from PIL import Image, ImageOps, UnidentifiedImageError
 
 from majlis.badges.models import Badge
+from majlis.badges.queries import photo_bytes
 
 logger = logging.getLogger(__name__)
 
@@ -49,10 +50,10 @@ def _thumbnail(data: bytes) -> str:
 
 
 def _make(badge: Badge) -> str:
-    photo = badge.application.photo
+    data = photo_bytes(badge)
     try:
-        with photo.open("rb") as handle:
-            data = handle.read()
+        if data is None:
+            raise OSError("the photo file cannot be read")
         return _thumbnail(data)
     except (OSError, UnidentifiedImageError, ValueError, Image.DecompressionBombError):
         logger.warning("The photo of badge %s cannot be read for the gates.", badge.pk)
